@@ -111,7 +111,8 @@ def log_softmax(Z, axis=-1):
     Z = _as_float(Z)
     if Z.ndim == 0:
         return np.zeros_like(Z)[()]
-    shifted = Z - np.max(Z, axis=axis, keepdims=True)
+    with np.errstate(over="ignore"):  # a gap beyond 1.8e308 becomes -inf: exp gives 0
+        shifted = Z - np.max(Z, axis=axis, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
@@ -140,5 +141,6 @@ def softmax(Z, axis=-1):
     Z = _as_float(Z)
     if Z.ndim == 0:
         return np.ones_like(Z)[()]
-    e = np.exp(Z - np.max(Z, axis=axis, keepdims=True))
+    with np.errstate(over="ignore"):  # a gap beyond 1.8e308 becomes -inf: exp gives 0
+        e = np.exp(Z - np.max(Z, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)

@@ -1,0 +1,598 @@
+r"""Metrics for binary classifiers: counts, rates, curves and decision thresholds.
+
+A classifier that outputs a score :math:`s_i` (a probability or a logit) becomes
+a decision rule once a threshold :math:`t` is chosen: predict class 1 when
+:math:`s_i \ge t`. Every quantity here is a function of the four counts
+
+.. math::
+
+    \mathrm{TP} = \#\{y_i = 1, \hat y_i = 1\}, \quad
+    \mathrm{FP} = \#\{y_i = 0, \hat y_i = 1\}, \quad
+    \mathrm{FN} = \#\{y_i = 1, \hat y_i = 0\}, \quad
+    \mathrm{TN} = \#\{y_i = 0, \hat y_i = 0\}.
+
+The curves (:func:`roc_curve`, :func:`precision_recall_curve`) and the threshold
+searches (:func:`threshold_sweep`, :func:`best_threshold`) sort the scores once
+and read the counts for every threshold off cumulative sums or binary searches,
+so they cost :math:`O(n \log n)` however many thresholds there are.
+
+A ratio whose denominator is zero (precision with no predicted positive, recall
+with no actual positive, F1 with neither) is reported as 0.0, without a warning,
+as scikit-learn does with ``zero_division=0``.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ._validation import as_float_array, check_binary_targets, check_same_length
+
+__all__ = [
+    "ConfusionCounts",
+    "auc",
+    "bayes_optimal_threshold",
+    "best_threshold",
+    "confusion_counts",
+    "confusion_matrix",
+    "precision_recall_curve",
+    "precision_recall_f1",
+    "roc_auc_score",
+    "roc_curve",
+    "threshold_sweep",
+]
+
+
+class ConfusionCounts(NamedTuple):
+    """The four cells of a binary confusion matrix, as Python ints."""
+
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _check_labels_and_values(y_true, values, name, binary=False):
+    """Validate ``y_true`` (0/1) and a second 1-D array of the same, non-zero length."""
+    y = check_binary_targets(y_true, "y_true")
+    if binary:
+        v = check_binary_targets(values, name)
+    else:
+        v = as_float_array(values, name, ndim=1)
+    check_same_length(y_true=y, **{name: v})
+    if y.shape[0] == 0:
+        raise ValueError(f"y_true and {name} are empty; at least one sample is needed.")
+    return y, v
+
+
+def _safe_ratio(numerator, denominator):
+    """``numerator / denominator`` as float, with 0.0 wherever the denominator is 0."""
+    num = np.asarray(numerator, dtype=np.float64)
+    den = np.asarray(denominator, dtype=np.float64)
+    out = np.zeros(np.broadcast_shapes(num.shape, den.shape))
+    np.divide(num, den, out=out, where=den != 0)
+    return out
+
+
+def _counts_at_distinct_scores(y, scores):
+    """Counts of predicted positives at each distinct score, from the highest down.
+
+    Returns the distinct scores in decreasing order and, for each one ``t``, the
+    numbers of positives (``tps``) and negatives (``fps``) with ``score >= t``.
+    Inside a block of tied scores the order of the samples does not matter,
+    because the counts are read only at the end of each block.
+    """
+    order = np.argsort(scores, kind="stable")[::-1]
+    sorted_scores = scores[order]
+    block_ends = np.r_[np.flatnonzero(np.diff(sorted_scores)), scores.shape[0] - 1]
+    tps = np.cumsum(y[order].astype(np.int64))[block_ends]
+    fps = block_ends + 1 - tps
+    return sorted_scores[block_ends], tps, fps
+
+
+def _counts_at_thresholds(y, scores, thresholds):
+    """TP, FP, FN, TN (int64 arrays) for ``scores >= t`` at every ``t`` in ``thresholds``."""
+    positives = np.sort(scores[y == 1])
+    negatives = np.sort(scores[y == 0])
+    # searchsorted(..., side="left") counts the scores strictly below t.
+    tp = positives.size - np.searchsorted(positives, thresholds, side="left")
+    fp = negatives.size - np.searchsorted(negatives, thresholds, side="left")
+    return tp, fp, positives.size - tp, negatives.size - fp
+
+
+def _check_thresholds(thresholds):
+    """Return ``thresholds`` as a 1-D float array without NaN (infinities are allowed)."""
+    try:
+        t = np.asarray(thresholds, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError("thresholds must be a number or a 1-D array of numbers.") from None
+    if t.ndim == 0:
+        t = t.reshape(1)
+    if t.ndim != 1:
+        raise ValueError(f"thresholds must be 1-D, got an array of shape {t.shape}.")
+    if np.any(np.isnan(t)):
+        raise ValueError("thresholds contains NaN.")
+    return t
+
+
+# --------------------------------------------------------------------------- counts
+
+
+def confusion_counts(y_true, y_pred):
+    """Counts of true/false positives/negatives of 0/1 predictions.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        True labels, each 0 or 1.
+    y_pred : array-like of shape (n,)
+        Predicted labels, each 0 or 1.
+
+    Returns
+    -------
+    ConfusionCounts
+        Named tuple ``(tp, fp, fn, tn)`` of Python ints.
+
+    Raises
+    ------
+    ValueError
+        If a label is not 0/1, the lengths differ, the input is empty, not
+        1-D, or holds NaN or infinity.
+    """
+    y, pred = _check_labels_and_values(y_true, y_pred, "y_pred", binary=True)
+    tp = int(np.count_nonzero((y == 1) & (pred == 1)))
+    fp = int(np.count_nonzero((y == 0) & (pred == 1)))
+    fn = int(np.count_nonzero((y == 1) & (pred == 0)))
+    return ConfusionCounts(tp=tp, fp=fp, fn=fn, tn=y.shape[0] - tp - fp - fn)
+
+
+def confusion_matrix(y_true, y_pred):
+    r"""Binary confusion matrix, rows = true class, columns = predicted class.
+
+    .. math::
+
+        C = \begin{pmatrix} \mathrm{TN} & \mathrm{FP} \\
+                            \mathrm{FN} & \mathrm{TP} \end{pmatrix},
+        \qquad C_{jk} = \#\{i : y_i = j,\ \hat y_i = k\}
+
+    The layout is that of :func:`sklearn.metrics.confusion_matrix` with
+    ``labels=[0, 1]``; the result is always 2x2, even when a class is absent.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        True labels, each 0 or 1.
+    y_pred : array-like of shape (n,)
+        Predicted labels, each 0 or 1.
+
+    Returns
+    -------
+    numpy.ndarray of shape (2, 2), dtype int64
+        ``[[tn, fp], [fn, tp]]``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`confusion_counts`.
+    """
+    tp, fp, fn, tn = confusion_counts(y_true, y_pred)
+    return np.array([[tn, fp], [fn, tp]], dtype=np.int64)
+
+
+def precision_recall_f1(y_true, y_pred):
+    r"""Precision, recall and F1 score of 0/1 predictions for class 1.
+
+    .. math::
+
+        \text{precision} = \frac{\mathrm{TP}}{\mathrm{TP} + \mathrm{FP}}, \qquad
+        \text{recall} = \frac{\mathrm{TP}}{\mathrm{TP} + \mathrm{FN}}, \qquad
+        F_1 = \frac{2\,\text{precision}\cdot\text{recall}}{\text{precision} + \text{recall}}
+            = \frac{2\,\mathrm{TP}}{2\,\mathrm{TP} + \mathrm{FP} + \mathrm{FN}}
+
+    Zero division: a ratio whose denominator is 0 (no predicted positive for
+    precision, no actual positive for recall, neither for F1) is 0.0, with no
+    warning, like scikit-learn's ``zero_division=0``.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        True labels, each 0 or 1.
+    y_pred : array-like of shape (n,)
+        Predicted labels, each 0 or 1.
+
+    Returns
+    -------
+    tuple of float
+        ``(precision, recall, f1)``, each in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        As :func:`confusion_counts`.
+    """
+    tp, fp, fn, _ = confusion_counts(y_true, y_pred)
+    precision = _safe_ratio(tp, tp + fp)
+    recall = _safe_ratio(tp, tp + fn)
+    f1 = _safe_ratio(2 * tp, 2 * tp + fp + fn)
+    return float(precision), float(recall), float(f1)
+
+
+# --------------------------------------------------------------------------- curves
+
+
+def roc_curve(y_true, y_score):
+    r"""Receiver operating characteristic: every (FPR, TPR) point, ties exact.
+
+    For each threshold :math:`t`, predicting class 1 when :math:`s_i \ge t` gives
+
+    .. math::
+
+        \mathrm{TPR}(t) = \frac{\#\{i : y_i = 1,\ s_i \ge t\}}{n_+}, \qquad
+        \mathrm{FPR}(t) = \frac{\#\{i : y_i = 0,\ s_i \ge t\}}{n_-}.
+
+    The thresholds are :math:`+\infty` (nothing predicted positive, the point
+    (0, 0)) followed by the distinct scores in decreasing order, the last giving
+    (1, 1). Tied scores move the curve diagonally in one step. The points are
+    those of ``sklearn.metrics.roc_curve(y_true, y_score, drop_intermediate=False)``.
+    The scores are sorted once and the counts are cumulative sums: :math:`O(n \log n)`.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        True labels, each 0 or 1; both classes must be present.
+    y_score : array-like of shape (n,)
+        Scores, larger meaning more likely class 1 (probabilities or logits).
+
+    Returns
+    -------
+    fpr, tpr : numpy.ndarray of shape (m + 1,)
+        Non-decreasing rates, from 0 to 1; ``m`` is the number of distinct scores.
+    thresholds : numpy.ndarray of shape (m + 1,)
+        Decreasing thresholds, ``thresholds[0] == np.inf``.
+
+    Raises
+    ------
+    ValueError
+        If ``y_true`` holds a single class (one of the rates is then 0/0), a
+        label is not 0/1, the lengths differ, or an input is empty, not 1-D, or
+        holds NaN or infinity.
+    """
+    y, scores = _check_labels_and_values(y_true, y_score, "y_score")
+    thresholds, tps, fps = _counts_at_distinct_scores(y, scores)
+    n_pos, n_neg = tps[-1], fps[-1]
+    if n_pos == 0 or n_neg == 0:
+        present = "1" if n_neg == 0 else "0"
+        raise ValueError(
+            f"y_true contains only class {present}; the ROC curve needs both classes "
+            "(TPR or FPR would be 0/0)."
+        )
+    fpr = np.r_[0, fps] / n_neg
+    tpr = np.r_[0, tps] / n_pos
+    return fpr, tpr, np.r_[np.inf, thresholds.astype(np.float64)]
+
+
+def auc(x, y):
+    r"""Area under a curve given by points, by the trapezoid rule.
+
+    .. math::
+
+        A = \sum_{k=1}^{m-1} (x_{k+1} - x_k)\,\frac{y_k + y_{k+1}}{2}
+
+    ``x`` must be monotonic, either non-decreasing or non-increasing; for a
+    non-increasing ``x`` the sign is flipped, so the area of a curve does not
+    depend on the direction in which it is listed (as :func:`sklearn.metrics.auc`).
+
+    Parameters
+    ----------
+    x : array-like of shape (m,)
+        Monotonic x coordinates, ``m >= 2``.
+    y : array-like of shape (m,)
+        y coordinates.
+
+    Returns
+    -------
+    float
+        The area.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not monotonic, there are fewer than 2 points, the lengths
+        differ, or an input is not 1-D or holds NaN or infinity.
+    """
+    x = as_float_array(x, "x", ndim=1)
+    y = as_float_array(y, "y", ndim=1)
+    check_same_length(x=x, y=y)
+    if x.shape[0] < 2:
+        raise ValueError(f"x and y need at least 2 points to define an area, got {x.shape[0]}.")
+    dx = np.diff(x)
+    if np.all(dx >= 0):
+        direction = 1.0
+    elif np.all(dx <= 0):
+        direction = -1.0
+    else:
+        raise ValueError("x must be monotonic (non-decreasing or non-increasing).")
+    return float(direction * np.trapezoid(y, x))
+
+
+def roc_auc_score(y_true, y_score):
+    r"""Area under the exact ROC curve, ties included.
+
+    The trapezoid area under all the points of :func:`roc_curve` equals the
+    Mann-Whitney probability that a random positive outscores a random
+    negative, ties counting one half:
+
+    .. math::
+
+        \mathrm{AUC} = \frac{1}{n_+ n_-} \sum_{i : y_i = 1} \sum_{j : y_j = 0}
+            \Bigl( [s_i > s_j] + \tfrac{1}{2} [s_i = s_j] \Bigr)
+        = P(s_+ > s_-) + \tfrac12 P(s_+ = s_-).
+
+    (Each tie block is a diagonal segment of the curve, whose trapezoid counts
+    its tied pairs by half.) It equals :func:`sklearn.metrics.roc_auc_score`.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        True labels, each 0 or 1; both classes must be present.
+    y_score : array-like of shape (n,)
+        Scores, larger meaning more likely class 1.
+
+    Returns
+    -------
+    float
+        The AUC, in [0, 1]; 0.5 for uninformative scores.
+
+    Raises
+    ------
+    ValueError
+        As :func:`roc_curve`.
+    """
+    fpr, tpr, _ = roc_curve(y_true, y_score)
+    return float(np.trapezoid(tpr, fpr))
+
+
+def precision_recall_curve(y_true, y_prob):
+    r"""Precision and recall at every distinct score, as scikit-learn reports them.
+
+    For each distinct score :math:`t` (increasing), predicting class 1 when
+    :math:`s_i \ge t` gives
+
+    .. math::
+
+        \text{precision}(t) = \frac{\mathrm{TP}(t)}{\mathrm{TP}(t) + \mathrm{FP}(t)},
+        \qquad \text{recall}(t) = \frac{\mathrm{TP}(t)}{n_+}.
+
+    Conventions of :func:`sklearn.metrics.precision_recall_curve` (version 1.9,
+    ``drop_intermediate=False``), which this matches array for array: the
+    thresholds are the distinct scores in increasing order, and precision and
+    recall carry one extra last element, precision 1 and recall 0, the point
+    "predict nothing positive" that has no threshold of its own. Precision never
+    divides by zero, since every threshold is a score of at least one sample.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        True labels, each 0 or 1; at least one must be 1.
+    y_prob : array-like of shape (n,)
+        Predicted probabilities of class 1 (any real scores work: only their
+        order matters).
+
+    Returns
+    -------
+    precision : numpy.ndarray of shape (m + 1,)
+        ``precision[k]`` at ``thresholds[k]``, then 1.0.
+    recall : numpy.ndarray of shape (m + 1,)
+        Non-increasing; ``recall[k]`` at ``thresholds[k]``, then 0.0.
+    thresholds : numpy.ndarray of shape (m,)
+        The ``m`` distinct values of ``y_prob``, increasing.
+
+    Raises
+    ------
+    ValueError
+        If ``y_true`` has no positive (recall would be 0/0; scikit-learn warns
+        and sets it to 1), a label is not 0/1, the lengths differ, or an input is
+        empty, not 1-D, or holds NaN or infinity.
+    """
+    y, scores = _check_labels_and_values(y_true, y_prob, "y_prob")
+    thresholds, tps, fps = _counts_at_distinct_scores(y, scores)
+    if tps[-1] == 0:
+        raise ValueError("y_true contains no positive sample; recall is undefined (0/0).")
+    precision = tps / (tps + fps)
+    recall = tps / tps[-1]
+    return np.r_[precision[::-1], 1.0], np.r_[recall[::-1], 0.0], thresholds[::-1]
+
+
+# --------------------------------------------------------------------------- thresholds
+
+
+def threshold_sweep(y_true, y_prob, thresholds):
+    r"""Confusion counts and derived metrics at each of the given thresholds.
+
+    At threshold :math:`t` the prediction is :math:`\hat y_i = [p_i \ge t]`, and
+
+    .. math::
+
+        \text{accuracy} = \frac{\mathrm{TP} + \mathrm{TN}}{n}, \qquad
+        F_1 = \frac{2\,\mathrm{TP}}{2\,\mathrm{TP} + \mathrm{FP} + \mathrm{FN}},
+
+    with precision and recall as in :func:`precision_recall_f1` (0.0 on zero
+    division). The probabilities of each class are sorted once and each count is
+    a binary search, so the cost is :math:`O((n + k) \log n)` for :math:`k`
+    thresholds.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        True labels, each 0 or 1.
+    y_prob : array-like of shape (n,)
+        Predicted probabilities of class 1 (any real scores work).
+    thresholds : float or array-like of shape (k,)
+        Thresholds, in any order; ``np.inf`` and ``-np.inf`` are allowed.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray of shape (k,)
+        Keys ``threshold, precision, recall, f1, accuracy`` (float) and
+        ``tp, fp, fn, tn`` (int64), one entry per threshold in the order given;
+        ``pandas.DataFrame(sweep)`` makes it a table.
+
+    Raises
+    ------
+    ValueError
+        If a label is not 0/1, the lengths differ, ``y_true`` is empty, an
+        input is not 1-D, ``y_prob`` holds NaN or infinity, or ``thresholds``
+        holds NaN.
+    """
+    y, scores = _check_labels_and_values(y_true, y_prob, "y_prob")
+    t = _check_thresholds(thresholds)
+    tp, fp, fn, tn = _counts_at_thresholds(y, scores, t)
+    return {
+        "threshold": t,
+        "precision": _safe_ratio(tp, tp + fp),
+        "recall": _safe_ratio(tp, tp + fn),
+        "f1": _safe_ratio(2 * tp, 2 * tp + fp + fn),
+        "accuracy": (tp + tn) / y.shape[0],
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+    }
+
+
+def _cost_array(cost_matrix):
+    """Return the costs as a 2x2 float array ``[[c_tn, c_fp], [c_fn, c_tp]]``."""
+    if isinstance(cost_matrix, dict):
+        if set(cost_matrix) != {"fp", "fn"}:
+            raise ValueError(
+                f"cost_matrix as a dict needs exactly the keys 'fp' and 'fn', "
+                f"got {sorted(cost_matrix)}."
+            )
+        c_fp = as_float_array(cost_matrix["fp"], "cost_matrix['fp']", ndim=0)
+        c_fn = as_float_array(cost_matrix["fn"], "cost_matrix['fn']", ndim=0)
+        costs = np.array([[0.0, c_fp], [c_fn, 0.0]])
+    else:
+        costs = as_float_array(cost_matrix, "cost_matrix", ndim=2)
+        if costs.shape != (2, 2):
+            raise ValueError(f"cost_matrix must have shape (2, 2), got {costs.shape}.")
+    return costs.astype(np.float64)
+
+
+def bayes_optimal_threshold(cost_matrix):
+    r"""Threshold on calibrated probabilities that minimises the expected cost.
+
+    With costs :math:`c_{jk}` for true class :math:`j` and prediction :math:`k`,
+    predicting 1 at probability :math:`p = P(y = 1 \mid x)` costs
+    :math:`p\,c_{11} + (1-p)\,c_{01}` on average and predicting 0 costs
+    :math:`p\,c_{10} + (1-p)\,c_{00}`, so 1 is the better decision when
+
+    .. math::
+
+        p \ge t^* = \frac{c_{01} - c_{00}}{(c_{01} - c_{00}) + (c_{10} - c_{11})}
+        \;=\; \frac{c_\mathrm{FP}}{c_\mathrm{FP} + c_\mathrm{FN}}
+        \quad\text{when correct decisions cost nothing.}
+
+    Parameters
+    ----------
+    cost_matrix : dict or array-like of shape (2, 2)
+        ``{"fp": c_fp, "fn": c_fn}``, or ``[[c_tn, c_fp], [c_fn, c_tp]]`` laid
+        out like :func:`confusion_matrix` (rows true class, columns prediction).
+
+    Returns
+    -------
+    float
+        :math:`t^*`, in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        If the costs are malformed or not finite, or an error is cheaper than
+        the correct decision (``c_fp < c_tn`` or ``c_fn < c_tp``), or both
+        kinds of error cost the same as the correct decisions.
+    """
+    (c_tn, c_fp), (c_fn, c_tp) = _cost_array(cost_matrix)
+    regret_fp, regret_fn = c_fp - c_tn, c_fn - c_tp
+    if regret_fp < 0 or regret_fn < 0 or regret_fp + regret_fn == 0:
+        raise ValueError(
+            "cost_matrix must make each error at least as costly as the correct "
+            "decision, and at least one strictly more costly; got "
+            f"c_tn={c_tn:g}, c_fp={c_fp:g}, c_fn={c_fn:g}, c_tp={c_tp:g}."
+        )
+    return float(regret_fp / (regret_fp + regret_fn))
+
+
+_METRICS = ("f1", "youden", "cost")
+
+
+def best_threshold(y_true, y_prob, metric="f1", cost_matrix=None):
+    r"""The threshold among the observed probabilities that optimises a metric.
+
+    The candidates are the distinct values of ``y_prob``; at candidate
+    :math:`t` the prediction is :math:`\hat y_i = [p_i \ge t]`.
+
+    - ``"f1"``: maximise :math:`F_1 = 2\mathrm{TP} / (2\mathrm{TP} + \mathrm{FP} + \mathrm{FN})`.
+    - ``"youden"``: maximise Youden's :math:`J = \mathrm{TPR} - \mathrm{FPR}`,
+      the height of the ROC curve above the diagonal (needs both classes).
+    - ``"cost"``: minimise the total cost
+      :math:`c_\mathrm{TN}\mathrm{TN} + c_\mathrm{FP}\mathrm{FP}
+      + c_\mathrm{FN}\mathrm{FN} + c_\mathrm{TP}\mathrm{TP}` (totals within a
+      relative :math:`10^{-12}` of the minimum count as tied).
+
+    Ties go to the largest threshold (the fewest positive predictions). For
+    calibrated probabilities the cost-optimal threshold estimates the Bayes
+    threshold :math:`c_\mathrm{FP} / (c_\mathrm{FP} + c_\mathrm{FN})` of
+    :func:`bayes_optimal_threshold`.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        True labels, each 0 or 1.
+    y_prob : array-like of shape (n,)
+        Predicted probabilities of class 1 (any real scores work).
+    metric : {"f1", "youden", "cost"}, default="f1"
+        What to optimise.
+    cost_matrix : dict or array-like of shape (2, 2), optional
+        Required for, and only allowed with, ``metric="cost"``:
+        ``{"fp": c_fp, "fn": c_fn}`` (correct decisions cost 0), or
+        ``[[c_tn, c_fp], [c_fn, c_tp]]`` laid out like :func:`confusion_matrix`.
+
+    Returns
+    -------
+    threshold : float
+        The best candidate threshold.
+    value : float
+        The F1 score, Youden's J, or the total cost there.
+
+    Raises
+    ------
+    ValueError
+        If ``metric`` is unknown, ``cost_matrix`` is missing or given needlessly
+        or malformed, ``metric="youden"`` with a single class, or the inputs are
+        bad as in :func:`threshold_sweep`.
+    """
+    if metric not in _METRICS:
+        raise ValueError(f"metric must be one of {_METRICS}, got {metric!r}.")
+    if (metric == "cost") != (cost_matrix is not None):
+        raise ValueError("cost_matrix is required with metric='cost' and only allowed with it.")
+    y, scores = _check_labels_and_values(y_true, y_prob, "y_prob")
+    candidates = np.unique(scores)
+    tp, fp, fn, tn = _counts_at_thresholds(y, scores, candidates)
+    if metric == "f1":
+        values = _safe_ratio(2 * tp, 2 * tp + fp + fn)
+        is_best = values == values.max()  # equal fractions round to equal floats
+    elif metric == "youden":
+        n_pos, n_neg = tp[0] + fn[0], fp[0] + tn[0]
+        if n_pos == 0 or n_neg == 0:
+            raise ValueError("metric='youden' needs both classes in y_true (TPR or FPR is 0/0).")
+        values = tp / n_pos - fp / n_neg
+        exact = tp * n_neg - fp * n_pos  # J * n_pos * n_neg, compared in integers
+        is_best = exact == exact.max()
+    else:
+        (c_tn, c_fp), (c_fn, c_tp) = _cost_array(cost_matrix)
+        values = c_tn * tn + c_fp * fp + c_fn * fn + c_tp * tp
+        tolerance = 1e-12 * np.abs(values).max()
+        is_best = values <= values.min() + tolerance
+    best = np.flatnonzero(is_best)[-1]
+    return float(candidates[best]), float(values[best])
