@@ -1,4 +1,4 @@
-r"""Metrics for binary classifiers: counts, rates, curves and decision thresholds.
+r"""Metrics of classifiers: counts, rates, curves, calibration and decision thresholds.
 
 A classifier that outputs a score :math:`s_i` (a probability or a logit) becomes
 a decision rule once a threshold :math:`t` is chosen: predict class 1 when
@@ -19,13 +19,23 @@ so they cost :math:`O(n \log n)` however many thresholds there are.
 A ratio whose denominator is zero (precision with no predicted positive, recall
 with no actual positive, F1 with neither) is reported as 0.0, without a warning,
 as scikit-learn does with ``zero_division=0``.
+
+Two functions go beyond the binary counts: :func:`multiclass_confusion_matrix`
+counts every (true class, predicted class) pair of a :math:`K`-class problem, and
+:func:`reliability_table` checks whether predicted probabilities are calibrated.
 """
 
+import numbers
 from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import as_float_array, check_binary_targets, check_same_length
+from ._validation import (
+    as_float_array,
+    check_binary_targets,
+    check_probabilities,
+    check_same_length,
+)
 
 __all__ = [
     "ConfusionCounts",
@@ -34,8 +44,10 @@ __all__ = [
     "best_threshold",
     "confusion_counts",
     "confusion_matrix",
+    "multiclass_confusion_matrix",
     "precision_recall_curve",
     "precision_recall_f1",
+    "reliability_table",
     "roc_auc_score",
     "roc_curve",
     "threshold_sweep",
@@ -217,6 +229,105 @@ def precision_recall_f1(y_true, y_pred):
     recall = _safe_ratio(tp, tp + fn)
     f1 = _safe_ratio(2 * tp, 2 * tp + fp + fn)
     return float(precision), float(recall), float(f1)
+
+
+def _class_labels(values, name):
+    """Return ``values`` as a 1-D array of class labels, all numbers or all strings.
+
+    Numbers must be finite. An object array of numbers becomes float64, one of
+    strings stays as it is; anything else (a mix, ``None``) is refused.
+    """
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError) as exc:  # ragged lists and the like
+        raise ValueError(f"{name} could not be converted to an array: {exc}") from None
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got an array of shape {arr.shape}.")
+    if arr.dtype == object:
+        if all(isinstance(v, str) for v in arr):
+            return arr, "string"
+        if not all(isinstance(v, numbers.Real) for v in arr):
+            raise ValueError(f"{name} must hold numbers or strings, not a mix or None.")
+        arr = arr.astype(np.float64)
+    if arr.dtype.kind in "US":
+        return arr, "string"
+    if arr.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must hold numbers or strings, got dtype {arr.dtype}.")
+    if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinity.")
+    return arr, "number"
+
+
+def multiclass_confusion_matrix(y_true, y_pred, labels=None):
+    r"""Confusion matrix of :math:`K` classes, rows = true class, columns = predicted class.
+
+    .. math::
+
+        C_{jk} = \#\{i : y_i = \ell_j,\ \hat y_i = \ell_k\}, \qquad j, k = 1, \dots, K,
+
+    where :math:`\ell_1, \dots, \ell_K` are the class labels. The diagonal holds
+    the correct predictions, so :math:`\operatorname{tr} C / n` is the accuracy;
+    row :math:`j` sums to the number of samples of class :math:`\ell_j`, and the
+    largest off-diagonal entry is the most frequent confusion. The result is
+    that of :func:`sklearn.metrics.confusion_matrix` with the same ``labels``;
+    for two classes 0 and 1 it is :func:`confusion_matrix`.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        True classes: numbers or strings.
+    y_pred : array-like of shape (n,)
+        Predicted classes, of the same kind as ``y_true``.
+    labels : array-like of shape (K,), optional
+        The classes, in the order of the rows and columns. Samples whose true or
+        predicted class is not among them are left out. Default: every class
+        present in ``y_true`` or ``y_pred``, sorted.
+
+    Returns
+    -------
+    numpy.ndarray of shape (K, K), dtype int64
+        The counts.
+
+    Raises
+    ------
+    ValueError
+        If the lengths differ, an input is empty, not 1-D, holds NaN, or mixes
+        strings and numbers (within or across arguments), or ``labels`` is
+        empty, repeats a class, or holds no class of ``y_true``.
+    """
+    y_true, true_kind = _class_labels(y_true, "y_true")
+    y_pred, pred_kind = _class_labels(y_pred, "y_pred")
+    check_same_length(y_true=y_true, y_pred=y_pred)
+    if y_true.shape[0] == 0:
+        raise ValueError("y_true and y_pred are empty; at least one sample is needed.")
+    if true_kind != pred_kind:
+        raise ValueError(f"y_true holds {true_kind}s but y_pred holds {pred_kind}s.")
+    if labels is None:
+        classes = np.unique(np.concatenate([y_true, y_pred]))
+    else:
+        classes, label_kind = _class_labels(labels, "labels")
+        if classes.size == 0:
+            raise ValueError("labels must name at least one class.")
+        if label_kind != true_kind:
+            raise ValueError(f"labels holds {label_kind}s but y_true holds {true_kind}s.")
+        if np.unique(classes).size != classes.size:
+            raise ValueError("labels must not repeat a class.")
+    order = np.argsort(classes, kind="stable")
+    sorted_classes = classes[order]
+
+    def index_of(values):
+        """Row/column of each value in ``classes``, and whether it is one of them."""
+        position = np.minimum(np.searchsorted(sorted_classes, values), classes.size - 1)
+        return order[position], sorted_classes[position] == values
+
+    rows, known_true = index_of(y_true)
+    columns, known_pred = index_of(y_pred)
+    if labels is not None and not known_true.any():
+        raise ValueError("labels holds none of the classes of y_true.")
+    keep = known_true & known_pred
+    k = classes.size
+    counts = np.bincount(rows[keep] * k + columns[keep], minlength=k * k)
+    return counts.reshape(k, k).astype(np.int64)
 
 
 # --------------------------------------------------------------------------- curves
@@ -405,10 +516,106 @@ def precision_recall_curve(y_true, y_prob):
     return np.r_[precision[::-1], 1.0], np.r_[recall[::-1], 0.0], thresholds[::-1]
 
 
+# --------------------------------------------------------------------------- calibration
+
+_BIN_STRATEGIES = ("uniform", "quantile")
+
+
+def reliability_table(y_true, y_prob, n_bins=10, strategy="uniform"):
+    r"""Mean predicted probability against observed frequency of class 1, bin by bin.
+
+    Predicted probabilities are *calibrated* when, among the samples given
+    probability about :math:`p`, a share :math:`p` is of class 1. To check it, cut
+    :math:`[0, 1]` into bins :math:`B_1, \dots, B_m` and compare in each bin
+
+    .. math::
+
+        \bar p_b = \frac{1}{n_b} \sum_{i \in B_b} p_i
+        \quad\text{with}\quad
+        \bar y_b = \frac{1}{n_b} \sum_{i \in B_b} y_i ,
+
+    where :math:`n_b` is the number of samples in bin :math:`b`. If the
+    probabilities are calibrated, :math:`n_b \bar y_b` is a sum of independent
+    Bernoulli variables of mean :math:`n_b \bar p_b` (nearly: the :math:`p_i` in a bin
+    differ a little), so :math:`\bar y_b` misses :math:`\bar p_b` by about its
+    binomial standard error
+
+    .. math::
+
+        \mathrm{se}_b = \sqrt{\frac{\bar p_b\,(1 - \bar p_b)}{n_b}} ,
+
+    larger in bins with few samples. A calibrated model keeps
+    :math:`|\bar y_b - \bar p_b|` within two or three standard errors in nearly
+    every bin. (The standard error is computed under calibration, from
+    :math:`\bar p_b`, so it stays positive in a bin where every sample is of one
+    class.)
+
+    The bins are those of :func:`sklearn.calibration.calibration_curve`, whose
+    ``prob_true`` and ``prob_pred`` are ``observed_frequency`` and
+    ``mean_predicted`` here: with ``strategy="uniform"`` the edges are
+    :math:`0, 1/m, 2/m, \dots, 1`; with ``"quantile"`` they are the quantiles of
+    ``y_prob``, so the bins hold about equally many samples. Bin :math:`b` holds
+    the probabilities in :math:`(e_{b-1}, e_b]`, the first one also its lower
+    edge. Empty bins are left out.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        True labels, each 0 or 1.
+    y_prob : array-like of shape (n,)
+        Predicted probabilities of class 1, in [0, 1].
+    n_bins : int, default=10
+        Number of bins, at least 1.
+    strategy : {"uniform", "quantile"}, default="uniform"
+        Bins of equal width, or of about equal numbers of samples.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray of shape (m,)
+        One entry per non-empty bin, ``m <= n_bins``, in increasing order:
+        ``bin_lower`` and ``bin_upper`` (the edges), ``count`` (int64),
+        ``mean_predicted``, ``observed_frequency`` and ``standard_error``;
+        ``pandas.DataFrame(table)`` makes it a table.
+
+    Raises
+    ------
+    ValueError
+        If a label is not 0/1, a probability is outside [0, 1], the lengths
+        differ, an input is empty, not 1-D, or holds NaN or infinity,
+        ``n_bins`` is not a positive integer, or ``strategy`` is unknown.
+    """
+    y, p = _check_labels_and_values(y_true, y_prob, "y_prob")
+    p = check_probabilities(p, "y_prob")
+    if isinstance(n_bins, bool) or not isinstance(n_bins, numbers.Integral) or n_bins < 1:
+        raise ValueError(f"n_bins must be an integer >= 1, got {n_bins!r}.")
+    if strategy not in _BIN_STRATEGIES:
+        raise ValueError(f"strategy must be one of {_BIN_STRATEGIES}, got {strategy!r}.")
+    n_bins = int(n_bins)
+    if strategy == "uniform":
+        edges = np.linspace(0.0, 1.0, n_bins + 1)
+    else:
+        edges = np.percentile(p, np.linspace(0, 1, n_bins + 1) * 100)
+    bin_ids = np.searchsorted(edges[1:-1], p, side="left")
+    count = np.bincount(bin_ids, minlength=n_bins)
+    sum_predicted = np.bincount(bin_ids, weights=p, minlength=n_bins)
+    sum_observed = np.bincount(bin_ids, weights=y, minlength=n_bins)
+    filled = count > 0
+    count = count[filled].astype(np.int64)
+    mean_predicted = sum_predicted[filled] / count
+    return {
+        "bin_lower": edges[:-1][filled],
+        "bin_upper": edges[1:][filled],
+        "count": count,
+        "mean_predicted": mean_predicted,
+        "observed_frequency": sum_observed[filled] / count,
+        "standard_error": np.sqrt(mean_predicted * (1.0 - mean_predicted) / count),
+    }
+
+
 # --------------------------------------------------------------------------- thresholds
 
 
-def threshold_sweep(y_true, y_prob, thresholds):
+def threshold_sweep(y_true, y_prob, thresholds, cost_matrix=None):
     r"""Confusion counts and derived metrics at each of the given thresholds.
 
     At threshold :math:`t` the prediction is :math:`\hat y_i = [p_i \ge t]`, and
@@ -419,9 +626,18 @@ def threshold_sweep(y_true, y_prob, thresholds):
         F_1 = \frac{2\,\mathrm{TP}}{2\,\mathrm{TP} + \mathrm{FP} + \mathrm{FN}},
 
     with precision and recall as in :func:`precision_recall_f1` (0.0 on zero
-    division). The probabilities of each class are sorted once and each count is
-    a binary search, so the cost is :math:`O((n + k) \log n)` for :math:`k`
-    thresholds.
+    division). With a ``cost_matrix`` the sweep also holds the total cost of
+    the decisions,
+
+    .. math::
+
+        \text{cost}(t) = c_\mathrm{TN}\,\mathrm{TN} + c_\mathrm{FP}\,\mathrm{FP}
+            + c_\mathrm{FN}\,\mathrm{FN} + c_\mathrm{TP}\,\mathrm{TP},
+
+    the quantity that :func:`best_threshold` minimises with ``metric="cost"``
+    (divide by :math:`n` for the average cost per sample). The probabilities of
+    each class are sorted once and each count is a binary search, so the cost
+    is :math:`O((n + k) \log n)` for :math:`k` thresholds.
 
     Parameters
     ----------
@@ -431,25 +647,31 @@ def threshold_sweep(y_true, y_prob, thresholds):
         Predicted probabilities of class 1 (any real scores work).
     thresholds : float or array-like of shape (k,)
         Thresholds, in any order; ``np.inf`` and ``-np.inf`` are allowed.
+    cost_matrix : dict or array-like of shape (2, 2), optional
+        ``{"fp": c_fp, "fn": c_fn}`` (correct decisions cost 0), or
+        ``[[c_tn, c_fp], [c_fn, c_tp]]`` laid out like :func:`confusion_matrix`;
+        when given, the sweep gets a ``cost`` entry.
 
     Returns
     -------
     dict of str to numpy.ndarray of shape (k,)
         Keys ``threshold, precision, recall, f1, accuracy`` (float) and
-        ``tp, fp, fn, tn`` (int64), one entry per threshold in the order given;
+        ``tp, fp, fn, tn`` (int64), then ``cost`` (float) if a ``cost_matrix``
+        was given; one entry per threshold in the order given.
         ``pandas.DataFrame(sweep)`` makes it a table.
 
     Raises
     ------
     ValueError
         If a label is not 0/1, the lengths differ, ``y_true`` is empty, an
-        input is not 1-D, ``y_prob`` holds NaN or infinity, or ``thresholds``
-        holds NaN.
+        input is not 1-D, ``y_prob`` holds NaN or infinity, ``thresholds``
+        holds NaN, or ``cost_matrix`` is malformed or not finite.
     """
     y, scores = _check_labels_and_values(y_true, y_prob, "y_prob")
     t = _check_thresholds(thresholds)
+    costs = None if cost_matrix is None else _cost_array(cost_matrix)
     tp, fp, fn, tn = _counts_at_thresholds(y, scores, t)
-    return {
+    sweep = {
         "threshold": t,
         "precision": _safe_ratio(tp, tp + fp),
         "recall": _safe_ratio(tp, tp + fn),
@@ -460,6 +682,9 @@ def threshold_sweep(y_true, y_prob, thresholds):
         "fn": fn,
         "tn": tn,
     }
+    if costs is not None:
+        sweep["cost"] = _total_cost(costs, tp, fp, fn, tn)
+    return sweep
 
 
 def _cost_array(cost_matrix):
@@ -478,6 +703,12 @@ def _cost_array(cost_matrix):
         if costs.shape != (2, 2):
             raise ValueError(f"cost_matrix must have shape (2, 2), got {costs.shape}.")
     return costs.astype(np.float64)
+
+
+def _total_cost(costs, tp, fp, fn, tn):
+    """Total cost of the decisions: each count times its entry of the 2x2 ``costs``."""
+    (c_tn, c_fp), (c_fn, c_tp) = costs
+    return c_tn * tn + c_fp * fp + c_fn * fn + c_tp * tp
 
 
 def bayes_optimal_threshold(cost_matrix):
@@ -590,8 +821,7 @@ def best_threshold(y_true, y_prob, metric="f1", cost_matrix=None):
         exact = tp * n_neg - fp * n_pos  # J * n_pos * n_neg, compared in integers
         is_best = exact == exact.max()
     else:
-        (c_tn, c_fp), (c_fn, c_tp) = _cost_array(cost_matrix)
-        values = c_tn * tn + c_fp * fp + c_fn * fn + c_tp * tp
+        values = _total_cost(_cost_array(cost_matrix), tp, fp, fn, tn)
         tolerance = 1e-12 * np.abs(values).max()
         is_best = values <= values.min() + tolerance
     best = np.flatnonzero(is_best)[-1]
