@@ -20,29 +20,49 @@ import numpy as np
 import pandas as pd
 from matplotlib import ticker
 from matplotlib.axes import Axes
+from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from ._validation import as_float_array, check_same_length
+from ._validation import as_float_array, check_probabilities, check_same_length
 from .activations import sigmoid
-from .metrics import precision_recall_curve, roc_auc_score, roc_curve, threshold_sweep
+from .metrics import (
+    _cost_array,
+    bayes_optimal_threshold,
+    best_threshold,
+    precision_recall_curve,
+    reliability_table,
+    roc_auc_score,
+    roc_curve,
+    threshold_sweep,
+)
 from .palette import CLASS_COLORS, DIVERGING_CMAP, OKABE_ITO, PALETTE, class_cmap
 
 __all__ = [
+    "MARKERS",
     "PALETTE",
     "plot_coefficients",
+    "plot_confusion_matrix",
     "plot_decision_boundary",
     "plot_digit_images",
     "plot_digit_weights",
     "plot_loss_curve",
     "plot_precision_recall",
+    "plot_regularisation_path",
+    "plot_reliability",
     "plot_roc_curve",
     "plot_sigmoid",
+    "plot_threshold_cost",
     "plot_threshold_metrics",
 ]
 
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 """Marker of class ``k`` (and of curve ``k``): colour and shape both tell them apart."""
+
+_SEQUENTIAL_CMAP = LinearSegmentedColormap.from_list(
+    "okabe_ito_sequential", ["#FFFFFF", OKABE_ITO["blue"]]
+)
+"""White to blue, one hue getting darker: counts from 0 to the largest."""
 
 _METRIC_LABELS = {"precision": "Precision", "recall": "Recall", "f1": "F1", "accuracy": "Accuracy"}
 
@@ -540,6 +560,249 @@ def plot_threshold_metrics(
     return ax
 
 
+def _cost_formula(cost_matrix):
+    """The total cost as text, e.g. ``"1 × FP + 4 × FN"``, from the non-zero costs."""
+    (c_tn, c_fp), (c_fn, c_tp) = _cost_array(cost_matrix)
+    text = ""
+    for cost, count in ((c_tn, "TN"), (c_fp, "FP"), (c_fn, "FN"), (c_tp, "TP")):
+        if cost == 0:
+            continue
+        sign = "-" if cost < 0 else "+"
+        text += f" {sign} {abs(cost):g} × {count}" if text else f"{cost:g} × {count}"
+    return text or "0"
+
+
+def plot_threshold_cost(y_true, y_prob, cost_matrix, thresholds=None, ax=None, label=None):
+    r"""Total cost of the rule "predict 1 when :math:`p \ge t`" against the threshold :math:`t`.
+
+    The curve is the ``cost`` of :func:`course_lib.metrics.threshold_sweep`,
+
+    .. math::
+
+        \text{cost}(t) = c_\mathrm{TN}\,\mathrm{TN}(t) + c_\mathrm{FP}\,\mathrm{FP}(t)
+            + c_\mathrm{FN}\,\mathrm{FN}(t) + c_\mathrm{TP}\,\mathrm{TP}(t).
+
+    Three vertical lines mark thresholds to compare: the lowest cost on these
+    data (:func:`course_lib.metrics.best_threshold` with ``metric="cost"``,
+    searched over every distinct probability, not only the grid), the Bayes
+    threshold of :func:`course_lib.metrics.bayes_optimal_threshold`, optimal
+    for calibrated probabilities whatever the data (:math:`t^* = c_\mathrm{FP} /
+    (c_\mathrm{FP} + c_\mathrm{FN})` when correct decisions cost nothing), and the
+    default 0.5. Call it again on the
+    same ``ax`` with other data (validation and test, say): each call adds a
+    curve and its own minimum, the Bayes and default lines are drawn once.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        True labels, 0 or 1.
+    y_prob : array-like of shape (n,)
+        Predicted probabilities of class 1, in [0, 1].
+    cost_matrix : dict or array-like of shape (2, 2)
+        ``{"fp": c_fp, "fn": c_fn}`` (correct decisions cost 0), or
+        ``[[c_tn, c_fp], [c_fn, c_tp]]`` laid out like
+        :func:`course_lib.metrics.confusion_matrix`.
+    thresholds : array-like of shape (k,), optional
+        Thresholds of the curve, finite; default 0, 0.01, ..., 1.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when ``None``.
+    label : str, optional
+        Name of the data (e.g. ``"validation"``), in the legend.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        If the inputs are bad as for :func:`course_lib.metrics.threshold_sweep`,
+        a probability is outside [0, 1], ``thresholds`` is empty or not finite,
+        or the costs define no Bayes threshold (see
+        :func:`course_lib.metrics.bayes_optimal_threshold`).
+    """
+    label = _check_label(label)
+    y_prob = check_probabilities(y_prob, "y_prob")
+    if thresholds is None:
+        thresholds = np.linspace(0.0, 1.0, 101)
+    thresholds = as_float_array(thresholds, "thresholds", ndim=1)
+    if thresholds.size == 0:
+        raise ValueError("thresholds must not be empty.")
+    t_bayes = bayes_optimal_threshold(cost_matrix)
+    sweep = threshold_sweep(y_true, y_prob, thresholds, cost_matrix=cost_matrix)
+    t_best, lowest = best_threshold(y_true, y_prob, metric="cost", cost_matrix=cost_matrix)
+
+    ax = _get_ax(ax)
+    color = _next_color(ax, "cost-curve")
+    order = np.argsort(sweep["threshold"], kind="stable")
+    ax.plot(sweep["threshold"][order], sweep["cost"][order], color=color, linewidth=2,
+            label="total cost" if label is None else f"total cost, {label}", gid="cost-curve")
+    where = "" if label is None else f" ({label})"
+    ax.axvline(t_best, color=color, linestyle=":", linewidth=2,
+               label=f"lowest cost{where}: {lowest:g} at t = {t_best:.2f}", gid="lowest-cost")
+    if not _has_gid(ax, "bayes-threshold"):
+        ax.axvline(t_bayes, color=OKABE_ITO["black"], linestyle="--", linewidth=1.5,
+                   label=f"Bayes threshold t* = {t_bayes:.2f}", gid="bayes-threshold")
+    if not _has_gid(ax, "default-threshold"):
+        ax.axvline(0.5, color="0.5", linestyle="-.", linewidth=1.5,
+                   label="default t = 0.5", gid="default-threshold")
+    ax.set_xlabel("threshold $t$ (predict 1 when $p \\geq t$)")
+    ax.set_ylabel(f"total cost = {_cost_formula(cost_matrix)}")
+    ax.legend(loc="best")
+    _default_title(ax, "Cost against the decision threshold")
+    return ax
+
+
+# --------------------------------------------------------------------------- calibration
+
+
+def plot_reliability(y_true, y_prob, n_bins=10, ax=None, label=None, strategy="uniform"):
+    r"""Reliability diagram: observed frequency of class 1 against mean predicted probability.
+
+    One point per non-empty bin of :func:`course_lib.metrics.reliability_table`,
+    at :math:`(\bar p_b, \bar y_b)`, with error bars of two binomial standard
+    errors :math:`\pm 2\sqrt{\bar p_b (1 - \bar p_b) / n_b}`: where a calibrated
+    model's points would fall about 95 % of the time. The dashed diagonal
+    :math:`\bar y = \bar p` is perfect calibration; points above it mean the
+    model under-predicts class 1 in that bin, points below that it
+    over-predicts. Call it again on the same ``ax`` to compare models: the
+    diagonal is drawn once.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        True labels, 0 or 1.
+    y_prob : array-like of shape (n,)
+        Predicted probabilities of class 1, in [0, 1].
+    n_bins : int, default=10
+        Number of bins.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when ``None``.
+    label : str, optional
+        Name of the model or data; the legend reads ``"label, 10 bins (±2 s.e.)"``.
+    strategy : {"uniform", "quantile"}, default="uniform"
+        Bins of equal width, or of about equal numbers of samples.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    label = _check_label(label)
+    table = reliability_table(y_true, y_prob, n_bins=n_bins, strategy=strategy)
+    ax = _get_ax(ax)
+    if not _has_gid(ax, "perfect-calibration"):
+        ax.plot([0, 1], [0, 1], color="0.5", linestyle="--", linewidth=1,
+                label="perfect calibration", gid="perfect-calibration")
+    count = sum(1 for line in ax.get_lines() if line.get_gid() == "reliability")
+    bins = table["count"].size
+    text = f"{bins} bins (±2 s.e.)" if label is None else f"{label}, {bins} bins (±2 s.e.)"
+    points = ax.errorbar(
+        table["mean_predicted"],
+        table["observed_frequency"],
+        yerr=2 * table["standard_error"],
+        color=PALETTE[count % len(PALETTE)],
+        marker=MARKERS[count % len(MARKERS)],
+        markersize=5,
+        linewidth=1.5,
+        capsize=3,
+        label=text,
+    )
+    points.lines[0].set_gid("reliability")  # the line through the points, not the caps
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_aspect("equal")
+    ax.set_xlabel("mean predicted probability")
+    ax.set_ylabel("observed frequency of class 1")
+    ax.legend(loc="upper left")
+    _default_title(ax, "Reliability diagram")
+    return ax
+
+
+# --------------------------------------------------------------------------- confusion matrix
+
+_NORMALIZE = {"true": "each true class", "pred": "each predicted class", "all": "all samples"}
+"""What each ``normalize`` option divides by, for the default title."""
+
+
+def plot_confusion_matrix(cm, class_names=None, ax=None, normalize=None):
+    r"""A confusion matrix as a grid of shaded cells, each showing its value.
+
+    Row :math:`j` is the true class, column :math:`k` the predicted one, as in
+    :func:`course_lib.metrics.multiclass_confusion_matrix`: the diagonal holds
+    the correct predictions and every other cell a kind of mistake. With
+    ``normalize`` the cells are shares instead of counts, as with the
+    ``normalize`` argument of :func:`sklearn.metrics.confusion_matrix`:
+
+    - ``"true"``: :math:`C_{jk} / \sum_{k'} C_{jk'}`, each row sums to 1 and the
+      diagonal holds the recall of each class;
+    - ``"pred"``: :math:`C_{jk} / \sum_{j'} C_{j'k}`, each column sums to 1 and
+      the diagonal holds the precision of each class;
+    - ``"all"``: :math:`C_{jk} / n`.
+
+    A row or column without any sample shows zeros. The shade runs from white
+    (0) to blue (the largest cell), and the text turns white on dark cells.
+
+    Parameters
+    ----------
+    cm : array-like of shape (K, K)
+        Counts, non-negative, e.g. from
+        :func:`course_lib.metrics.multiclass_confusion_matrix`.
+    class_names : sequence of str, optional
+        Names of the K classes, in the order of the rows; default 0 to K - 1.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when ``None``.
+    normalize : {None, "true", "pred", "all"}, default=None
+        Show counts, or shares of the true class, predicted class, or total.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    counts = as_float_array(cm, "cm", ndim=2)
+    if counts.shape[0] != counts.shape[1] or counts.shape[0] == 0:
+        raise ValueError(f"cm must be a non-empty square matrix, got shape {counts.shape}.")
+    if np.any(counts < 0):
+        raise ValueError("cm must hold counts, >= 0; it has negative entries.")
+    if normalize is not None and normalize not in _NORMALIZE:
+        raise ValueError(
+            f"normalize must be None or one of {tuple(_NORMALIZE)}, got {normalize!r}."
+        )
+    k = counts.shape[0]
+    if class_names is None:
+        names = [str(j) for j in range(k)]
+    elif isinstance(class_names, str):
+        raise ValueError("class_names must be a sequence of names, not one string.")
+    else:
+        names = [str(name) for name in class_names]
+    if len(names) != k:
+        raise ValueError(f"class_names has {len(names)} names but cm has {k} classes.")
+
+    if normalize is None:
+        values = counts
+    else:
+        totals = {"true": counts.sum(axis=1, keepdims=True),
+                  "pred": counts.sum(axis=0, keepdims=True),
+                  "all": counts.sum()}[normalize]
+        values = np.zeros_like(counts)
+        np.divide(counts, totals, out=values, where=np.broadcast_to(totals, counts.shape) > 0)
+    whole = normalize is None and np.all(values == np.round(values))
+    top = float(values.max()) if values.max() > 0 else 1.0
+
+    ax = _get_ax(ax)
+    ax.imshow(values, cmap=_SEQUENTIAL_CMAP, vmin=0.0, vmax=top, interpolation="nearest")
+    for (row, column), value in np.ndenumerate(values):
+        ax.text(column, row, f"{value:.0f}" if whole else f"{value:.2f}",
+                ha="center", va="center", fontsize="small" if k > 6 else "medium",
+                color="white" if value > 0.5 * top else OKABE_ITO["black"])
+    ax.set_xticks(np.arange(k), names)
+    ax.set_yticks(np.arange(k), names)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    _default_title(ax, "Confusion matrix" if normalize is None
+                   else f"Confusion matrix (shares of {_NORMALIZE[normalize]})")
+    return ax
+
+
 # --------------------------------------------------------------------------- weights and images
 
 
@@ -618,6 +881,69 @@ def plot_coefficients(coef, feature_names, ax=None, odds_ratios=False):
         fontsize="small",
     )
     _default_title(ax, "Odds ratios" if odds_ratios else "Coefficients")
+    return ax
+
+
+def plot_regularisation_path(Cs, coefs, feature_names=None, ax=None):
+    r"""Regularisation path: every coefficient against :math:`C`, on a logarithmic axis.
+
+    Row :math:`m` of ``coefs`` holds the coefficients fitted with
+    :math:`C = C_m`, the inverse penalty strength (for an L2 penalty, the
+    variance of the Gaussian prior on each weight): small :math:`C` means a strong penalty and
+    coefficients near zero, large :math:`C` a weak one and coefficients near
+    the maximum-likelihood fit. An L2 penalty shrinks all coefficients
+    smoothly together; an L1 penalty holds each one at exactly zero until
+    :math:`C` is large enough for its feature to matter, so the features enter
+    one after another. Each coefficient has its own colour and marker; the
+    horizontal line is zero.
+
+    Parameters
+    ----------
+    Cs : array-like of shape (m,)
+        Values of :math:`C`, positive and finite, in any order.
+    coefs : array-like of shape (m, d)
+        ``coefs[i]`` holds the ``d`` coefficients fitted with ``Cs[i]`` (for a
+        binary model, its ``coef_.ravel()``).
+    feature_names : sequence of str, length d, optional
+        Legend names of the coefficients; default :math:`w_1, \dots, w_d`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when ``None``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    Cs = as_float_array(Cs, "Cs", ndim=1)
+    if Cs.size == 0:
+        raise ValueError("Cs must not be empty.")
+    if np.any(Cs <= 0):
+        raise ValueError("Cs must be positive (they go on a logarithmic axis).")
+    coefs = as_float_array(coefs, "coefs", ndim=2)
+    if coefs.shape[0] != Cs.size:
+        raise ValueError(
+            f"coefs must have one row per value of C: Cs has {Cs.size} values, "
+            f"coefs has shape {coefs.shape}."
+        )
+    d = coefs.shape[1]
+    if feature_names is None:
+        names = [f"$w_{{{j + 1}}}$" for j in range(d)]
+    elif isinstance(feature_names, str):
+        raise ValueError("feature_names must be a sequence of names, not one string.")
+    else:
+        names = [str(name) for name in feature_names]
+    if len(names) != d:
+        raise ValueError(f"feature_names has {len(names)} names but coefs has {d} columns.")
+    ax = _get_ax(ax)
+    order = np.argsort(Cs, kind="stable")
+    for j, name in enumerate(names):
+        ax.plot(Cs[order], coefs[order, j], color=PALETTE[j % len(PALETTE)],
+                marker=MARKERS[j % len(MARKERS)], markersize=4, linewidth=2, label=name)
+    ax.axhline(0.0, color=OKABE_ITO["black"], linewidth=1)
+    ax.set_xscale("log")
+    ax.set_xlabel("$C$ (log scale; larger = weaker penalty)")
+    ax.set_ylabel("coefficient")
+    ax.legend(loc="best")
+    _default_title(ax, "Regularisation path")
     return ax
 
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy import stats
 from sklearn import metrics as skm
+from sklearn.calibration import calibration_curve
 
 from course_lib.metrics import (
     ConfusionCounts,
@@ -18,8 +19,10 @@ from course_lib.metrics import (
     best_threshold,
     confusion_counts,
     confusion_matrix,
+    multiclass_confusion_matrix,
     precision_recall_curve,
     precision_recall_f1,
+    reliability_table,
     roc_auc_score,
     roc_curve,
     threshold_sweep,
@@ -566,3 +569,293 @@ def test_best_threshold_youden_needs_both_classes():
 def test_bayes_optimal_threshold_bad_costs(cost_matrix):
     with pytest.raises(ValueError, match="cost_matrix"):
         bayes_optimal_threshold(cost_matrix)
+
+
+# --------------------------------------------------------------------------- cost column
+
+
+def cost_by_loop(y, probs, threshold, costs):
+    """Sum over the samples of the cost of each one's (true class, decision) cell."""
+    costs = np.asarray(costs, dtype=float)
+    return sum(costs[int(label), int(p >= threshold)] for label, p in zip(y, probs, strict=True))
+
+
+@pytest.mark.parametrize(("kind", "n", "seed"), DATA_CASES)
+@pytest.mark.parametrize(
+    "cost_matrix",
+    [{"fp": 1, "fn": 4}, [[0, 10], [200, 160]], [[-1, 4], [6, -2]]],
+    ids=["dict", "array", "array-rewards"],
+)
+def test_threshold_sweep_cost_matches_a_loop_over_samples(kind, n, seed, cost_matrix):
+    y, probs = make_data(kind, n, seed)
+    costs = (
+        [[0, cost_matrix["fp"]], [cost_matrix["fn"], 0]]
+        if isinstance(cost_matrix, dict)
+        else cost_matrix
+    )
+    thresholds = np.r_[np.unique(probs), 0.25, -1.0, np.inf]
+    sweep = threshold_sweep(y, probs, thresholds, cost_matrix=cost_matrix)
+    assert list(sweep) == SWEEP_KEYS + ["cost"]
+    assert sweep["cost"].dtype == np.float64
+    expected = [cost_by_loop(y, probs, t, costs) for t in thresholds]
+    assert_allclose(sweep["cost"], expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize(("kind", "n", "seed"), DATA_CASES)
+def test_best_threshold_cost_is_the_minimum_of_the_sweep_cost(kind, n, seed):
+    y, probs = make_data(kind, n, seed)
+    costs = [[0.5, 3.0], [7.0, 0.0]]
+    threshold, value = best_threshold(y, probs, metric="cost", cost_matrix=costs)
+    candidates = np.unique(probs)
+    sweep = threshold_sweep(y, probs, candidates, cost_matrix=costs)
+    assert value == sweep["cost"].min()
+    assert threshold_sweep(y, probs, threshold, cost_matrix=costs)["cost"][0] == value
+
+
+@pytest.mark.parametrize(
+    ("cost_matrix", "message"),
+    [
+        ({"fp": 1}, "exactly the keys 'fp' and 'fn'"),
+        ([[0, 1], [2, np.nan]], "cost_matrix contains NaN"),
+        (np.ones(3), "cost_matrix must be 2-D"),
+    ],
+)
+def test_threshold_sweep_bad_cost_matrix(cost_matrix, message):
+    with pytest.raises(ValueError, match=message):
+        threshold_sweep(Y, S, 0.5, cost_matrix=cost_matrix)
+
+
+# --------------------------------------------------------------------------- multi-class confusion
+
+
+def test_multiclass_confusion_matrix_worked_example():
+    y_true = ["cat", "dog", "cat", "bird", "dog", "cat"]
+    y_pred = ["cat", "cat", "cat", "bird", "dog", "bird"]
+    # classes sorted: bird, cat, dog; rows true, columns predicted
+    expected = [[1, 0, 0],  # the bird: right
+                [1, 2, 0],  # three cats: two right, one taken for a bird
+                [0, 1, 1]]  # two dogs: one right, one taken for a cat
+    result = multiclass_confusion_matrix(y_true, y_pred)
+    assert_array_equal(result, expected)
+    assert result.dtype == np.int64
+    reordered = multiclass_confusion_matrix(y_true, y_pred, labels=["dog", "bird"])
+    assert_array_equal(reordered, [[1, 0], [0, 1]])
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("n_classes", [2, 3, 10])
+def test_multiclass_confusion_matrix_matches_sklearn(n_classes, seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 200))
+    y_true = rng.integers(0, n_classes, n) * 3 - 5  # labels need not be 0..K-1
+    y_pred = np.where(rng.random(n) < 0.6, y_true, rng.integers(0, n_classes, n) * 3 - 5)
+    assert_array_equal(
+        multiclass_confusion_matrix(y_true, y_pred), skm.confusion_matrix(y_true, y_pred)
+    )
+    present = np.unique(y_true)
+    # labels in any order, one missing (its samples left out), one never seen
+    labels = np.r_[rng.permutation(present)[: max(1, present.size - 1)], 1000]
+    assert_array_equal(
+        multiclass_confusion_matrix(y_true, y_pred, labels=labels),
+        skm.confusion_matrix(y_true, y_pred, labels=labels),
+    )
+
+
+def test_multiclass_confusion_matrix_of_a_single_class_is_one_count_without_warning():
+    # scikit-learn warns here that the shape may surprise; the library does not warn
+    # (warnings are errors in this test run), the 1x1 count is the correct answer.
+    assert_array_equal(multiclass_confusion_matrix([4, 4, 4], [4, 4, 4]), [[3]])
+    assert_array_equal(multiclass_confusion_matrix([4, 4], [4, 4], labels=[4, 7]), [[2, 0], [0, 0]])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_multiclass_confusion_matrix_of_strings_matches_sklearn(seed):
+    rng = np.random.default_rng(seed)
+    names = np.array(["setosa", "versicolor", "virginica"])
+    y_true = names[rng.integers(0, 3, 50)]
+    y_pred = names[rng.integers(0, 3, 50)]
+    assert_array_equal(
+        multiclass_confusion_matrix(y_true, y_pred), skm.confusion_matrix(y_true, y_pred)
+    )
+    as_lists = multiclass_confusion_matrix(list(y_true), list(y_pred), labels=names[::-1])
+    assert_array_equal(as_lists, skm.confusion_matrix(y_true, y_pred, labels=names[::-1]))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_multiclass_confusion_matrix_of_two_classes_is_the_binary_one(seed):
+    rng = np.random.default_rng(seed)
+    y_true, y_pred = rng.integers(0, 2, 40), rng.integers(0, 2, 40)
+    assert_array_equal(
+        multiclass_confusion_matrix(y_true, y_pred, labels=[0, 1]),
+        confusion_matrix(y_true, y_pred),
+    )
+
+
+@settings(deadline=None)
+@given(
+    st.integers(1, 40).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.integers(0, 5), min_size=n, max_size=n),
+            st.lists(st.integers(0, 5), min_size=n, max_size=n),
+        )
+    )
+)
+def test_multiclass_confusion_matrix_sums(labels):
+    y_true, y_pred = (np.array(v) for v in labels)
+    cm = multiclass_confusion_matrix(y_true, y_pred)
+    classes = np.unique(np.r_[y_true, y_pred])
+    assert cm.sum() == y_true.size
+    assert np.trace(cm) == np.sum(y_true == y_pred)
+    assert_array_equal(cm.sum(axis=1), [np.sum(y_true == c) for c in classes])
+    assert_array_equal(cm.sum(axis=0), [np.sum(y_pred == c) for c in classes])
+
+
+@pytest.mark.parametrize(
+    ("y_true", "y_pred", "labels", "message"),
+    [
+        ([0, 1, 2], [0, 1], None, "Inconsistent numbers of samples: y_true has 3, y_pred has 2"),
+        ([], [], None, "empty"),
+        ([[0, 1], [1, 2]], [0, 1], None, r"y_true must be 1-D"),
+        ([0.0, np.nan], [0, 1], None, "y_true contains NaN"),
+        ([0, 1], ["a", "b"], None, "y_true holds numbers but y_pred holds strings"),
+        (np.array(["a", 1], dtype=object), ["a", "b"], None, "numbers or strings, not a mix"),
+        ([0, None], [0, 1], None, "numbers or strings, not a mix or None"),
+        ([0, 1], [0, 1], [], "at least one class"),
+        ([0, 1], [0, 1], [1, 0, 1], "must not repeat"),
+        ([0, 1], [0, 1], [5, 6], "none of the classes of y_true"),
+        ([0, 1], [0, 1], ["0", "1"], "labels holds strings but y_true holds numbers"),
+        ([0, 1], [0, 1], [[0, 1]], "labels must be 1-D"),
+    ],
+)
+def test_multiclass_confusion_matrix_bad_input(y_true, y_pred, labels, message):
+    with pytest.raises(ValueError, match=message):
+        multiclass_confusion_matrix(y_true, y_pred, labels=labels)
+
+
+# --------------------------------------------------------------------------- reliability
+
+
+RELIABILITY_KEYS = [
+    "bin_lower", "bin_upper", "count", "mean_predicted", "observed_frequency", "standard_error"
+]
+
+
+def test_reliability_table_worked_example():
+    # The example of scikit-learn's calibration_curve, three bins of width 1/3:
+    # [0, 1/3] holds 0.1, 0.2, 0.3; (1/3, 2/3] holds 0.4, 0.65; (2/3, 1] the rest.
+    y = [0, 0, 0, 0, 1, 1, 1, 1, 1]
+    p = [0.1, 0.2, 0.3, 0.4, 0.65, 0.7, 0.8, 0.9, 1.0]
+    table = reliability_table(y, p, n_bins=3)
+    assert list(table) == RELIABILITY_KEYS
+    assert_array_equal(table["count"], [3, 2, 4])
+    assert table["count"].dtype == np.int64
+    assert_allclose(table["bin_lower"], [0, 1 / 3, 2 / 3], rtol=0, atol=1e-15)
+    assert_allclose(table["bin_upper"], [1 / 3, 2 / 3, 1], rtol=0, atol=1e-15)
+    assert_allclose(table["mean_predicted"], [0.2, 0.525, 0.85], rtol=0, atol=1e-15)
+    assert_allclose(table["observed_frequency"], [0.0, 0.5, 1.0], rtol=0, atol=1e-15)
+    assert_allclose(
+        table["standard_error"],
+        [np.sqrt(0.2 * 0.8 / 3), np.sqrt(0.525 * 0.475 / 2), np.sqrt(0.85 * 0.15 / 4)],
+        rtol=1e-14,
+    )
+
+
+def reliability_data(kind, n, seed):
+    """Probabilities of several kinds, with labels drawn from them."""
+    rng = np.random.default_rng(seed)
+    if kind == "uniform":
+        p = rng.random(n)
+    elif kind == "skewed":
+        p = rng.beta(0.5, 4.0, n)
+    elif kind == "on-edges":  # many values exactly on bin edges, 0 and 1 included
+        p = rng.integers(0, 11, n) / 10
+    else:  # "few-values": quantile edges repeat
+        p = rng.choice([0.05, 0.3, 0.3, 0.3, 0.9], n)
+    y = (rng.random(n) < p).astype(int)
+    return y, p
+
+
+RELIABILITY_CASES = [
+    pytest.param(kind, n, seed, id=f"{kind}-n{n}-seed{seed}")
+    for kind in ("uniform", "skewed", "on-edges", "few-values")
+    for n in (1, 7, 500)
+    for seed in (0, 1)
+]
+
+
+@pytest.mark.parametrize(("kind", "n", "seed"), RELIABILITY_CASES)
+@pytest.mark.parametrize("strategy", ["uniform", "quantile"])
+@pytest.mark.parametrize("n_bins", [1, 5, 10])
+def test_reliability_table_matches_sklearn_calibration_curve(kind, n, seed, strategy, n_bins):
+    y, p = reliability_data(kind, n, seed)
+    table = reliability_table(y, p, n_bins=n_bins, strategy=strategy)
+    prob_true, prob_pred = calibration_curve(y, p, n_bins=n_bins, strategy=strategy)
+    assert_allclose(table["observed_frequency"], prob_true, rtol=0, atol=1e-14)
+    assert_allclose(table["mean_predicted"], prob_pred, rtol=0, atol=1e-14)
+    assert table["count"].sum() == n
+    assert np.all(table["count"] > 0)
+
+
+@pytest.mark.parametrize(("kind", "n", "seed"), RELIABILITY_CASES)
+def test_reliability_table_uniform_bins_by_brute_force(kind, n, seed):
+    y, p = reliability_data(kind, n, seed)
+    edges = np.linspace(0, 1, 11)
+    rows = []
+    for lower, upper in zip(edges[:-1], edges[1:], strict=True):
+        inside = (p > lower) & (p <= upper) if lower > 0 else (p >= lower) & (p <= upper)
+        if inside.any():
+            mean = p[inside].mean()
+            se = np.sqrt(mean * (1 - mean) / inside.sum())
+            rows.append((lower, upper, inside.sum(), mean, y[inside].mean(), se))
+    table = reliability_table(y, p)
+    for j, key in enumerate(RELIABILITY_KEYS):
+        assert_allclose(table[key], [row[j] for row in rows], rtol=1e-12, atol=1e-15, err_msg=key)
+
+
+def test_reliability_table_quantile_bins_hold_equal_counts():
+    p = np.random.default_rng(3).random(1000)
+    table = reliability_table(np.zeros(1000), p, n_bins=8, strategy="quantile")
+    assert_array_equal(table["count"], [125] * 8)
+    assert_allclose(table["bin_lower"][1:], table["bin_upper"][:-1])
+
+
+def test_reliability_table_of_calibrated_probabilities_is_within_the_standard_errors():
+    # y ~ Bernoulli(p): calibrated by construction, so every bin's gap is a few
+    # standard errors at most (with 10 bins, 4 standard errors fail with p < 1e-3).
+    rng = np.random.default_rng(2024)
+    p = rng.random(20_000)
+    y = (rng.random(p.size) < p).astype(int)
+    table = reliability_table(y, p)
+    gap = np.abs(table["observed_frequency"] - table["mean_predicted"])
+    assert np.all(gap < 4 * table["standard_error"])
+    # and a miscalibrated version of the same probabilities is caught
+    squashed = reliability_table(y, 0.5 + 0.5 * (p - 0.5))
+    gap = np.abs(squashed["observed_frequency"] - squashed["mean_predicted"])
+    assert np.sum(gap > 4 * squashed["standard_error"]) >= 6
+
+
+def test_reliability_table_leaves_out_empty_bins():
+    table = reliability_table([0, 1, 0, 1], [0.05, 0.08, 0.92, 0.95])
+    assert_array_equal(table["count"], [2, 2])
+    assert_allclose(table["bin_lower"], [0.0, 0.9])
+    assert_allclose(table["observed_frequency"], [0.5, 0.5])
+
+
+@pytest.mark.parametrize(
+    ("y_true", "y_prob", "kwargs", "message"),
+    [
+        (Y, [0.1, 1.2, 0.4, 0.3], {}, r"y_prob must lie in \[0, 1\]"),
+        (Y, [0.1, -0.1, 0.4, 0.3], {}, r"y_prob must lie in \[0, 1\]"),
+        (Y, [0.1, np.nan, 0.4, 0.3], {}, "y_prob contains NaN"),
+        ([0, 2, 1, 0], S, {}, "y_true must contain only 0 and 1"),
+        (Y, S[:3], {}, "Inconsistent numbers of samples"),
+        ([], [], {}, "empty"),
+        (Y, S, {"n_bins": 0}, "n_bins must be an integer >= 1"),
+        (Y, S, {"n_bins": 2.5}, "n_bins must be an integer >= 1"),
+        (Y, S, {"n_bins": True}, "n_bins must be an integer >= 1"),
+        (Y, S, {"strategy": "kmeans"}, "strategy must be one of"),
+    ],
+)
+def test_reliability_table_bad_input(y_true, y_prob, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        reliability_table(y_true, y_prob, **kwargs)

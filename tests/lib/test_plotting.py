@@ -13,6 +13,7 @@ from matplotlib.contour import ContourSet
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit
 from sklearn import metrics as skm
+from sklearn.calibration import calibration_curve
 from sklearn.datasets import load_iris, make_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -21,15 +22,20 @@ from sklearn.preprocessing import StandardScaler
 from course_lib import plotting
 from course_lib.palette import OKABE_ITO
 from course_lib.plotting import (
+    MARKERS,
     PALETTE,
     plot_coefficients,
+    plot_confusion_matrix,
     plot_decision_boundary,
     plot_digit_images,
     plot_digit_weights,
     plot_loss_curve,
     plot_precision_recall,
+    plot_regularisation_path,
+    plot_reliability,
     plot_roc_curve,
     plot_sigmoid,
+    plot_threshold_cost,
     plot_threshold_metrics,
 )
 
@@ -107,6 +113,12 @@ def _call_each(ax_factory):
         "coefficients": lambda ax: plot_coefficients([0.5, -1.0], ["a", "b"], ax=ax),
         "odds": lambda ax: plot_coefficients([0.5, -1.0], ["a", "b"], ax=ax, odds_ratios=True),
         "weights": lambda ax: plot_digit_weights(rng.normal(size=64), ax=ax),
+        "cost": lambda ax: plot_threshold_cost(y, p, {"fp": 1, "fn": 3}, ax=ax),
+        "reliability": lambda ax: plot_reliability(y, p, n_bins=5, ax=ax),
+        "confusion": lambda ax: plot_confusion_matrix([[20, 5], [3, 32]], ax=ax),
+        "path": lambda ax: plot_regularisation_path(
+            [0.1, 1.0, 10.0], [[0.1, -0.1], [0.5, -0.4], [0.9, -0.6]], ax=ax
+        ),
     }
     results = []
     for name, call in calls.items():
@@ -122,7 +134,8 @@ def test_each_function_returns_the_ax_it_was_given():
         assert returned is given, name
         assert returned.get_title(), name
         # one unlabelled loss curve, or an image, has nothing to tell apart in a legend
-        assert (returned.get_legend() is not None) == (name not in ("loss", "weights")), name
+        no_legend = ("loss", "weights", "confusion")
+        assert (returned.get_legend() is not None) == (name not in no_legend), name
 
 
 def test_each_function_creates_an_ax_when_none_is_given():
@@ -508,6 +521,213 @@ class TestThresholdMetrics:
             plot_threshold_metrics(y, p, **kwargs)
 
 
+class TestThresholdCost:
+    COSTS = {"fp": 1, "fn": 4}
+
+    @staticmethod
+    def _brute_force_cost(y, p, t, c_fp=1, c_fn=4):
+        tn, fp, fn, tp = skm.confusion_matrix(y, (p >= t).astype(int), labels=[0, 1]).ravel()
+        return c_fp * fp + c_fn * fn
+
+    def test_curve_and_marked_thresholds(self, scores):
+        y, p = scores
+        grid = [0.9, 0.1, 0.5, 0.3, 0.7]
+        ax = plot_threshold_cost(y, p, self.COSTS, thresholds=grid)
+        _draw(ax)
+        lines = {line.get_gid(): line for line in ax.get_lines()}
+        curve = lines["cost-curve"]
+        assert_allclose(curve.get_xdata(), sorted(grid))
+        assert_allclose(curve.get_ydata(), [self._brute_force_cost(y, p, t) for t in sorted(grid)])
+        # the lowest cost over every distinct probability (ties to the larger threshold)
+        candidates = np.unique(p)
+        totals = np.array([self._brute_force_cost(y, p, t) for t in candidates])
+        best = candidates[np.flatnonzero(totals == totals.min())[-1]]
+        assert_array_equal(lines["lowest-cost"].get_xdata(), [best, best])
+        assert lines["lowest-cost"].get_label() == (
+            f"lowest cost: {totals.min():g} at t = {best:.2f}")
+        assert_array_equal(lines["bayes-threshold"].get_xdata(), [0.2, 0.2])  # 1 / (1 + 4)
+        assert_array_equal(lines["default-threshold"].get_xdata(), [0.5, 0.5])
+        assert ax.get_ylabel() == "total cost = 1 × FP + 4 × FN"
+        assert len(_legend_texts(ax)) == 4
+
+    def test_default_grid_and_a_second_curve(self, scores):
+        y, p = scores
+        _, ax = plt.subplots()
+        plot_threshold_cost(y[:200], p[:200], self.COSTS, ax=ax, label="validation")
+        plot_threshold_cost(y[200:], p[200:], self.COSTS, ax=ax, label="test")
+        gids = [line.get_gid() for line in ax.get_lines()]
+        assert gids.count("cost-curve") == 2
+        assert gids.count("lowest-cost") == 2
+        assert gids.count("bayes-threshold") == 1
+        assert gids.count("default-threshold") == 1
+        curves = [line for line in ax.get_lines() if line.get_gid() == "cost-curve"]
+        assert_allclose(curves[0].get_xdata(), np.linspace(0, 1, 101))
+        assert curves[0].get_color() != curves[1].get_color()
+        assert [c.get_label() for c in curves] == ["total cost, validation", "total cost, test"]
+
+    def test_full_cost_matrix_in_the_label(self, scores):
+        y, p = scores
+        costs = [[0, 10], [200, 160]]  # a retention call: c_tn, c_fp / c_fn, c_tp
+        ax = plot_threshold_cost(y, p, costs, thresholds=[0.5])
+        assert ax.get_ylabel() == "total cost = 10 × FP + 200 × FN + 160 × TP"
+        curve = next(line for line in ax.get_lines() if line.get_gid() == "cost-curve")
+        tn, fp, fn, tp = skm.confusion_matrix(y, (p >= 0.5).astype(int)).ravel()
+        assert curve.get_ydata()[0] == 10 * fp + 200 * fn + 160 * tp
+        ax = plot_threshold_cost(y, p, [[-1, 2], [3, -2]], thresholds=[0.5])
+        assert ax.get_ylabel() == "total cost = -1 × TN + 2 × FP + 3 × FN - 2 × TP"
+
+    @pytest.mark.parametrize(
+        "kwargs, message",
+        [
+            ({"y_prob": "logits"}, r"y_prob must lie in \[0, 1\]"),
+            ({"thresholds": []}, "thresholds must not be empty"),
+            ({"thresholds": [0.5, np.inf]}, "thresholds contains NaN or infinity"),
+            ({"cost_matrix": {"fp": 0, "fn": 0}}, "cost_matrix"),
+            ({"cost_matrix": {"fp": 1}}, "exactly the keys"),
+            ({"label": 3}, "label must be a string"),
+        ],
+    )
+    def test_bad_input(self, scores, kwargs, message):
+        y, p = scores
+        arguments = {"y_true": y, "y_prob": p, "cost_matrix": self.COSTS, **kwargs}
+        if kwargs.get("y_prob") == "logits":
+            arguments["y_prob"] = 4 * p - 2
+        with pytest.raises(ValueError, match=message):
+            plot_threshold_cost(**arguments)
+
+
+# --------------------------------------------------------------------------- calibration
+
+
+def _error_bars(ax):
+    """(x, y, half-length of the error bar) of each point of each errorbar call."""
+    result = []
+    for container in ax.containers:
+        line, _, (bars,) = container.lines
+        ends = np.array([segment[:, 1] for segment in bars.get_segments()])
+        xs = np.array([segment[0, 0] for segment in bars.get_segments()])
+        assert_allclose(xs, line.get_xdata())
+        assert_allclose(ends.mean(axis=1), line.get_ydata())
+        result.append((line.get_xdata(), line.get_ydata(), (ends[:, 1] - ends[:, 0]) / 2))
+    return result
+
+
+class TestReliability:
+    def test_points_match_sklearn_with_two_standard_errors(self, scores):
+        y, p = scores
+        ax = plot_reliability(y, p, n_bins=8, label="model")
+        _draw(ax)
+        ((x, frequency, half),) = _error_bars(ax)
+        prob_true, prob_pred = calibration_curve(y, p, n_bins=8)
+        assert_allclose(x, prob_pred)
+        assert_allclose(frequency, prob_true)
+        # two binomial standard errors, from the bins' sizes counted here
+        edges = np.linspace(0, 1, 9)
+        sizes = np.bincount(np.searchsorted(edges[1:-1], p), minlength=8)
+        sizes = sizes[sizes > 0]
+        assert_allclose(half, 2 * np.sqrt(prob_pred * (1 - prob_pred) / sizes))
+        assert _legend_texts(ax) == ["perfect calibration", f"model, {sizes.size} bins (±2 s.e.)"]
+        diagonal = _labelled_lines(ax)["perfect calibration"]
+        assert_array_equal(diagonal.get_xydata(), [[0, 0], [1, 1]])
+
+    def test_second_model_shares_the_diagonal(self, scores):
+        y, p = scores
+        _, ax = plt.subplots()
+        plot_reliability(y, p, ax=ax)
+        plot_reliability(y, p ** 3, ax=ax, strategy="quantile", n_bins=5)
+        assert [line.get_gid() for line in ax.get_lines()].count("perfect-calibration") == 1
+        first, second = _error_bars(ax)
+        prob_true, prob_pred = calibration_curve(y, p ** 3, n_bins=5, strategy="quantile")
+        assert_allclose(second[0], prob_pred)
+        assert_allclose(second[1], prob_true)
+        lines = [container.lines[0] for container in ax.containers]
+        assert to_hex(lines[0].get_color()) == to_hex(PALETTE[0])
+        assert to_hex(lines[1].get_color()) == to_hex(PALETTE[1])
+        assert [line.get_marker() for line in lines] == list(MARKERS[:2])
+        assert _legend_texts(ax)[1:] == ["10 bins (±2 s.e.)", "5 bins (±2 s.e.)"]
+
+    @pytest.mark.parametrize(
+        "kwargs, message",
+        [
+            ({"n_bins": 0}, "n_bins"),
+            ({"strategy": "equal"}, "strategy"),
+            ({"label": ["a"]}, "label must be a string"),
+        ],
+    )
+    def test_bad_input(self, scores, kwargs, message):
+        y, p = scores
+        with pytest.raises(ValueError, match=message):
+            plot_reliability(y, p, **kwargs)
+
+    def test_logits_rejected(self, scores):
+        y, p = scores
+        with pytest.raises(ValueError, match=r"y_prob must lie in \[0, 1\]"):
+            plot_reliability(y, 4 * p - 2)
+
+
+# --------------------------------------------------------------------------- confusion matrix
+
+
+class TestConfusionMatrix:
+    Y_TRUE = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2, 2])
+    Y_PRED = np.array([0, 0, 1, 1, 2, 2, 2, 2, 0, 2])
+
+    def _texts(self, ax):
+        return [[text.get_text() for text in ax.texts[row * 3:(row + 1) * 3]] for row in range(3)]
+
+    def test_counts_shown_cell_by_cell(self):
+        cm = skm.confusion_matrix(self.Y_TRUE, self.Y_PRED)
+        ax = plot_confusion_matrix(cm, class_names=["zero", "one", "two"])
+        _draw(ax)
+        (image,) = ax.get_images()
+        assert_array_equal(image.get_array(), cm)
+        assert image.get_clim() == (0.0, 4.0)
+        assert self._texts(ax) == [["2", "1", "0"], ["0", "1", "1"], ["1", "0", "4"]]
+        # text position = (column, row): the cell of true class 2 predicted 0
+        assert ax.texts[6].get_position() == (0, 2)
+        assert [t.get_text() for t in ax.get_xticklabels()] == ["zero", "one", "two"]
+        assert [t.get_text() for t in ax.get_yticklabels()] == ["zero", "one", "two"]
+        assert ax.get_xlabel() == "predicted class" and ax.get_ylabel() == "true class"
+        # dark cells get white text
+        assert ax.texts[8].get_color() == "white" and ax.texts[1].get_color() != "white"
+
+    @pytest.mark.parametrize("normalize", ["true", "pred", "all"])
+    def test_normalized_as_sklearn(self, normalize):
+        cm = skm.confusion_matrix(self.Y_TRUE, self.Y_PRED)
+        ax = plot_confusion_matrix(cm, normalize=normalize)
+        (image,) = ax.get_images()
+        expected = skm.confusion_matrix(self.Y_TRUE, self.Y_PRED, normalize=normalize)
+        assert_allclose(image.get_array(), expected)
+        assert [t.get_text() for t in ax.texts] == [f"{v:.2f}" for v in expected.ravel()]
+        assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "1", "2"]
+        assert "shares" in ax.get_title()
+
+    def test_empty_class_normalizes_to_zeros_without_warning(self):
+        cm = np.array([[3, 0, 0], [0, 0, 0], [2, 0, 5]])  # class 1 never occurs nor is predicted
+        expected = {"true": [[1, 0, 0], [0, 0, 0], [2 / 7, 0, 5 / 7]],
+                    "pred": [[3 / 5, 0, 0], [0, 0, 0], [2 / 5, 0, 1]]}
+        for normalize, want in expected.items():
+            ax = plot_confusion_matrix(cm, normalize=normalize)
+            assert_allclose(ax.get_images()[0].get_array(), want)
+
+    @pytest.mark.parametrize(
+        "kwargs, message",
+        [
+            ({"cm": np.ones((2, 3))}, "square"),
+            ({"cm": np.zeros((0, 0))}, "non-empty"),
+            ({"cm": [[1, -1], [0, 2]]}, "negative"),
+            ({"cm": [[1, np.nan], [0, 2]]}, "NaN"),
+            ({"class_names": ["a"]}, "class_names has 1 names but cm has 2"),
+            ({"class_names": "ab"}, "sequence of names"),
+            ({"normalize": "rows"}, "normalize must be None or one of"),
+        ],
+    )
+    def test_bad_input(self, kwargs, message):
+        arguments = {"cm": [[5, 1], [2, 7]], **kwargs}
+        with pytest.raises(ValueError, match=message):
+            plot_confusion_matrix(**arguments)
+
+
 # --------------------------------------------------------------------------- coefficients
 
 
@@ -559,6 +779,47 @@ class TestCoefficients:
     def test_odds_ratio_overflow_rejected(self):
         with pytest.raises(ValueError, match="overflow"):
             plot_coefficients([800.0], ["separated"], odds_ratios=True)
+
+
+class TestRegularisationPath:
+    def test_one_curve_per_coefficient_on_a_log_axis(self):
+        Cs = np.array([10.0, 0.01, 1.0, 0.1])
+        coefs = np.array([[2.0, -1.0, 0.5], [0.0, 0.0, 0.0], [1.8, -0.9, 0.4], [1.0, -0.2, 0.0]])
+        ax = plot_regularisation_path(Cs, coefs, ["age", "exercise", "cholesterol"])
+        _draw(ax)
+        lines = _labelled_lines(ax)
+        assert list(lines) == ["age", "exercise", "cholesterol"]
+        order = [1, 3, 2, 0]  # increasing C
+        for j, line in enumerate(lines.values()):
+            assert_array_equal(line.get_xdata(), Cs[order])
+            assert_array_equal(line.get_ydata(), coefs[order, j])
+            assert to_hex(line.get_color()) == to_hex(PALETTE[j])
+            assert line.get_marker() == MARKERS[j]
+        assert ax.get_xscale() == "log"
+        assert any(np.all(np.asarray(line.get_ydata()) == 0) and line.get_label().startswith("_")
+                   for line in ax.get_lines())
+        assert _legend_texts(ax) == ["age", "exercise", "cholesterol"]
+
+    def test_default_names(self):
+        ax = plot_regularisation_path([0.1, 1.0], [[0.1, 0.2], [0.3, 0.4]])
+        assert _legend_texts(ax) == ["$w_{1}$", "$w_{2}$"]
+
+    @pytest.mark.parametrize(
+        "Cs, coefs, names, message",
+        [
+            ([0.0, 1.0], [[0, 0], [1, 1]], None, "Cs must be positive"),
+            ([-1.0, 1.0], [[0, 0], [1, 1]], None, "Cs must be positive"),
+            ([], np.zeros((0, 2)), None, "Cs must not be empty"),
+            ([0.1, 1.0], [[0, 0], [1, 1], [2, 2]], None, "one row per value of C"),
+            ([0.1, 1.0], [0.5, 1.0], None, "coefs must be 2-D"),
+            ([0.1, 1.0], [[0, 0], [1, 1]], ["a"], "feature_names has 1 names but coefs has 2"),
+            ([0.1, 1.0], [[0, 0], [1, 1]], "ab", "sequence of names"),
+            ([0.1, np.inf], [[0, 0], [1, 1]], None, "Cs contains NaN or infinity"),
+        ],
+    )
+    def test_bad_input(self, Cs, coefs, names, message):
+        with pytest.raises(ValueError, match=message):
+            plot_regularisation_path(Cs, coefs, feature_names=names)
 
 
 # --------------------------------------------------------------------------- digits
