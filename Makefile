@@ -27,7 +27,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
-book: $(STAMP)
+book: $(STAMP) release-notebooks
 	$(BIN)/jupyter-book build . -W --keep-going
 	@echo "Book built: open file://$(CURDIR)/_build/html/index.html"
 
