@@ -1,0 +1,1 @@
+"""Trusted grading: the checks whose results are the grades of record."""

@@ -1,0 +1,1 @@
+"""One module per assignment, each defining ``CHECKS``: a list of :class:`FunctionCheck`."""

@@ -1,0 +1,1 @@
+"""Instructor tools of the course: notebook generation, grading workflow, feedback."""

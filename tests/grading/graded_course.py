@@ -1,0 +1,180 @@
+"""A temporary copy of the course, submissions made as a learner would, the grading pipeline.
+
+``GradedCourse`` copies ``exercises/`` into a temporary folder, releases
+``ps1_sigmoid_bce`` there, writes each submission under
+``submitted/<student>/ps1_sigmoid_bce/`` (as ``nbgrader collect`` leaves it),
+runs ``nbgrader autograde`` per submission and then the grade of record
+(``python -m grading.record``), exactly as ``make autograde`` does, and reads
+the gradebook back through nbgrader's ``Gradebook`` API. The repository is
+never written to.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parents[2]
+EXERCISES = REPO / "exercises"
+BIN = Path(sys.executable).parent
+PS1 = "ps1_sigmoid_bce"
+COURSE_ID = "logreg"
+#: Points of the autograded test cells of ps1 (the written answer is graded by hand).
+PS1_POINTS = {"sigmoid_tests": 3.0, "binary_cross_entropy_tests": 2.0, "predict_proba_tests": 2.0}
+FUNCTION_OF = {
+    "sigmoid_tests": "sigmoid",
+    "binary_cross_entropy_tests": "binary_cross_entropy",
+    "predict_proba_tests": "predict_proba",
+}
+#: Per-function limits of the isolated runs in these tests (honest functions need < 1 s).
+RECORD_LIMITS = ["--cpu-seconds", "4", "--wall-seconds", "20"]
+KERNEL_CELL_TIMEOUT = 8
+#: The line of ``exercises/nbgrader_config.py`` that turns the integrity settings on.
+INTEGRITY_LINE = 'load_subconfig("nbgrader_config_integrity.py")'
+
+
+@dataclass
+class Submission:
+    """One learner's hand-in and what the grade of record must say about it.
+
+    ``solutions`` replaces solution cells by ``grade_id`` (the others keep the
+    reference solution); ``edit(nb, course)`` changes the notebook further;
+    ``files`` are handed in beside the notebook; ``expected`` gives the score
+    of record of each test cell (missing ones: full points); ``flags`` are
+    substrings that must appear among the review reasons, ``None`` for none.
+    """
+
+    student: str
+    solutions: dict = field(default_factory=dict)
+    edit: object = None
+    files: dict = field(default_factory=dict)
+    expected: dict = field(default_factory=dict)
+    flags: tuple | None = None
+    raw: str | None = None
+
+    def scores(self):
+        return {gid: self.expected.get(gid, pts) for gid, pts in PS1_POINTS.items()}
+
+
+def reference_solutions(source_path):
+    """The source notebook's solution cells without the solution markers."""
+    nb = nbformat.read(str(source_path), as_version=4)
+    out = {}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") and cell.cell_type == "code":
+            out[meta["grade_id"]] = re.sub(r"[ \t]*### (BEGIN|END) SOLUTION\n?", "", cell.source)
+    return out
+
+
+def _environment(course):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "JUPYTER"))}
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["NBGRADER_EXCHANGE"] = str(course.parent / "exchange")
+    env["JUPYTER_RUNTIME_DIR"] = str(course.parent / "runtime")
+    env["PYTHONWARNINGS"] = "ignore"
+    return env
+
+
+class GradedCourse:
+    """A released copy of the course in ``root`` (see the module docstring)."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+        self.course = self.root / "course"
+        shutil.copytree(
+            EXERCISES, self.course,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "gradebook.db", "release",
+                                          "submitted", "autograded", "feedback", ".exchange"),
+        )
+        self.source = self.course / "source" / PS1 / f"{PS1}.ipynb"
+        if not self.source.exists():  # the committed notebook is built from these texts
+            sys.path.insert(0, str(self.course / "tools"))
+            try:
+                from assignment_texts import ASSIGNMENTS
+            finally:
+                sys.path.remove(str(self.course / "tools"))
+            self.source.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(ASSIGNMENTS[PS1](), str(self.source))
+        config = self.course / "nbgrader_config.py"
+        text = config.read_text()
+        if INTEGRITY_LINE not in text:  # see test_course_config_loads_the_integrity_settings
+            text += f"\n{INTEGRITY_LINE}\n"
+        config.write_text(text + f"\nc.Execute.timeout = {KERNEL_CELL_TIMEOUT}\n")
+        self.env = _environment(self.course)
+        self.log = []
+        self.nbgrader("generate_assignment", PS1)
+        self.release = self.course / "release" / PS1 / f"{PS1}.ipynb"
+        self.solutions = reference_solutions(self.source)
+        self.source_cells_before = self.source_cells()
+
+    def nbgrader(self, *args, check=True):
+        done = subprocess.run([str(BIN / "nbgrader"), *args], cwd=self.course, env=self.env,
+                              capture_output=True, text=True, timeout=600)
+        self.log.append(done.stdout + done.stderr)
+        if check and done.returncode != 0:
+            raise AssertionError(f"nbgrader {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+        return done
+
+    def submit(self, sub):
+        folder = self.course / "submitted" / sub.student / PS1
+        folder.mkdir(parents=True)
+        if sub.raw is not None:
+            (folder / f"{PS1}.ipynb").write_text(sub.raw)
+        else:
+            nb = nbformat.read(str(self.release), as_version=4)
+            for cell in nb.cells:
+                gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+                if gid in self.solutions:
+                    cell.source = sub.solutions.get(gid, self.solutions[gid])
+            if sub.edit is not None:
+                sub.edit(nb, self)
+            nbformat.write(nb, str(folder / f"{PS1}.ipynb"))
+        for name, text in sub.files.items():
+            (folder / name).write_text(text)
+
+    def grade(self, submissions):
+        """Hand in, autograde each submission, then write the grades of record."""
+        for sub in submissions:
+            self.submit(sub)
+        for sub in submissions:
+            self.nbgrader("autograde", PS1, "--student", sub.student, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "grading.record", PS1, *RECORD_LIMITS],
+            cwd=self.course, env=self.env, capture_output=True, text=True, timeout=900,
+        )
+        self.summary = done.stdout
+        self.log.append(done.stdout + done.stderr)
+        assert done.returncode == 0, done.stderr[-3000:]
+
+    def gradebook(self):
+        from nbgrader.api import Gradebook
+
+        return Gradebook("sqlite:///" + str(self.course / "gradebook.db"), COURSE_ID)
+
+    def grades(self, student):
+        """``grade_id -> (auto_score, needs_manual_grade)`` of a submission."""
+        with self.gradebook() as gb:
+            nb = gb.find_submission_notebook(PS1, PS1, student)
+            return {g.name: (g.auto_score, g.needs_manual_grade) for g in nb.grades}
+
+    def flags(self, student):
+        from grading.export import submission_flags
+
+        with self.gradebook() as gb:
+            return submission_flags(gb.find_submission(PS1, student))
+
+    def source_cells(self):
+        with self.gradebook() as gb:
+            nb = gb.find_notebook(PS1, PS1)
+            return sorted((c.name, c.checksum, c.locked, c.source) for c in nb.source_cells), \
+                sorted((c.name, c.max_score) for c in nb.grade_cells)
+
+    def feedback_html(self, student):
+        self.nbgrader("generate_feedback", PS1, "--student", student, "--force")
+        return (self.course / "feedback" / student / PS1 / f"{PS1}.html").read_text()
