@@ -35,7 +35,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 test-lib: $(STAMP)
-	$(PYTEST) -n 2 tests/lib
+	$(PYTEST) -n 2 --doctest-modules tests/lib course_lib
 
 test-notebooks: $(STAMP)
 	$(PYTEST) -n 2 --dist loadfile -p no:cacheprovider --nbval --nbval-current-env \

@@ -47,7 +47,7 @@ def sigmoid(z):
 
     Examples
     --------
-    >>> sigmoid(0.0)
+    >>> float(sigmoid(0.0))
     0.5
     >>> float(sigmoid(-1000.0))
     0.0

@@ -119,14 +119,16 @@ def _build_filesystem(config):
             continue  # already inside a covered tree
         _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755,size=64k")
         covered.append(path)
+    # The box becomes /tmp before the exposed paths are bound back, so that a
+    # path under /tmp (a clone or a virtualenv there) stays reachable too.
+    _mount(f"/proc/self/fd/{box_fd}", "/tmp", None, MS_BIND)
+    _mount(None, "/tmp", None, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV)
+    os.close(box_fd)
     for path, fd in expose_fds:
         os.makedirs(path, exist_ok=True)
         _mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
         _mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
         os.close(fd)
-    _mount(f"/proc/self/fd/{box_fd}", "/tmp", None, MS_BIND)
-    _mount(None, "/tmp", None, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV)
-    os.close(box_fd)
     for path in covered:
         if path != "/tmp":
             _mount(None, path, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
