@@ -140,9 +140,12 @@ def test_the_isolated_process_sees_no_course_no_network_and_writes_nothing():
     assert result.status == "ok", (result.detail, result.stderr)
     uid, listing, net, write, cwd = result.report["results"]["g"][0]["value"]
     assert uid != 0.0
-    assert listing == 0  # the course folder is an empty mount
+    # The course folder is an empty mount, or absent altogether when the course
+    # lies under /tmp (the sandbox's own /tmp replaces the real one).
+    assert listing in (0, "FileNotFoundError")
     assert net == "OSError" or net.endswith("Error")
-    assert write == "PermissionError"
+    # Not the grader's files: denied to the sandbox user, or a read-only mount (EROFS).
+    assert write in ("PermissionError", "OSError")
     assert cwd == "/tmp/work"
     assert "MISSING" not in str(result.isolation.get("missing")).upper()
     assert {"hidden-paths", "no-network", "separate-user"} <= set(result.isolation["measures"])
