@@ -45,6 +45,8 @@ import re
 import warnings
 from dataclasses import dataclass
 
+from .harness import _without_magics
+
 __all__ = ["Finding", "answer_key_objects", "audit_cells", "resolve"]
 
 #: Top-level packages whose objects the audit may import to compare identities.
@@ -441,14 +443,8 @@ def _magic_lines(source):
 
 def _parse(source):
     """Parse a cell with magic lines replaced by ``pass``; ``None`` if it is not Python."""
-    lines = []
-    for line in source.split("\n"):
-        stripped = line.lstrip()
-        if stripped.startswith(("%", "!")):
-            line = line[: len(line) - len(stripped)] + "pass"
-        lines.append(line)
     try:
-        return ast.parse("\n".join(lines))
+        return ast.parse(_without_magics(source))
     except (SyntaxError, ValueError):
         return None
 
