@@ -8,18 +8,39 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 PYTEST := $(PY) -m pytest
 ARTIFACTS := test-artifacts
+# The oldest Python the course supports: pyproject.toml's requires-python (">=X.Y").
+PYTHON_MIN := $(shell sed -n 's/^requires-python *= *">=\([0-9.]*\)".*/\1/p' pyproject.toml)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv book test lint test-lib test-notebooks test-browser test-exercises lab bench clean
+.PHONY: help check-python venv book test lint test-lib test-notebooks test-browser test-book \
+	test-exercises lab bench clean
 
 help:
 	@echo "make book   build the book into _build/html (creates .venv/ if needed)"
+	@echo "            and the course_lib wheel it publishes; needs Python $(PYTHON_MIN) or newer"
 	@echo "make test   lint, library tests, notebook re-execution, browser and grading tests"
 	@echo "make lab    JupyterLab for running the chapters locally"
 	@echo "make bench  course_lib against scikit-learn, printed as a table"
 	@echo "make assignments | release | collect | zip-collect | autograde | feedback | grades"
 
+# One line saying what is needed and what was found when an interpreter is missing or too old.
+# Usage: $(call check_python,<interpreter>)
+define check_python
+command -v $(1) >/dev/null 2>&1 || { \
+  echo "The course needs Python $(PYTHON_MIN) or newer; found no '$(1)' (set PYTHON=/path/to/python3)."; \
+  exit 1; }; \
+$(1) -c 'import sys; sys.exit(sys.version_info < tuple(map(int, "$(PYTHON_MIN)".split("."))))' \
+  >/dev/null 2>&1 || { \
+  echo "The course needs Python $(PYTHON_MIN) or newer; found $$($(1) -V 2>&1) at $$(command -v $(1)) (set PYTHON=/path/to/python3)."; \
+  exit 1; }
+endef
+
+# The interpreter that makes .venv/ (PYTHON), or .venv/'s own once it exists.
+check-python:
+	@$(call check_python,$(if $(wildcard $(PY)),$(PY),$(PYTHON)))
+
 $(STAMP): requirements.txt pyproject.toml
+	@$(call check_python,$(if $(wildcard $(PY)),$(PY),$(PYTHON)))
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
@@ -44,10 +65,15 @@ test-notebooks: $(STAMP)
 test-browser: $(STAMP)
 	$(PYTEST) tests/browser
 
+# The built book from a reader's side: first cells, launch links, and every chapter run from
+# its download with the published wheel in a fresh virtual environment (about 5 minutes).
+test-book: $(STAMP)
+	$(PYTEST) -p no:xdist tests/book
+
 test-exercises: $(STAMP)
 	$(PYTEST) -n 2 --dist loadfile tests/exercises
 
-test: lint test-lib test-notebooks book test-browser test-exercises
+test: lint test-lib test-notebooks book test-browser test-book test-exercises
 	@echo "make test: all checks passed"
 
 lab: $(STAMP)
