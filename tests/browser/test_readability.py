@@ -50,6 +50,11 @@ CHAPTER_PAGES = [
 
 UNFOLD = """
 () => {
+  // Remember what a reader sees before opening anything, then open every fold.
+  // (checkVisibility is false inside a closed <details> and under display: none.)
+  document.querySelectorAll('article *').forEach(element => {
+    if (element.checkVisibility()) { element.setAttribute('data-shown', ''); }
+  });
   document.querySelectorAll('details').forEach(element => { element.open = true; });
   document.querySelectorAll('.toggle-hidden').forEach(
     element => element.classList.remove('toggle-hidden'));
@@ -98,8 +103,11 @@ MEASURE = """
       seen.add(culprit);
       const mark = 'readability-' + (index++);
       culprit.setAttribute('data-readability', mark);
+      const section = element.closest('section[id]');
       problems.push({
         kind, mark,
+        folded: !element.hasAttribute('data-shown'),
+        section: section ? section.id : '',
         what: describe(kind, element),
         scrollWidth: culprit.scrollWidth,
         clientWidth: culprit.clientWidth,
@@ -117,7 +125,9 @@ MEASURE = """
       .map((img, number) => {
         const mark = 'readability-img-' + number;
         img.setAttribute('data-readability', mark);
-        return {src: img.currentSrc || img.src, mark,
+        const section = img.closest('section[id]');
+        return {src: img.currentSrc || img.src, mark, section: section ? section.id : '',
+                folded: !img.hasAttribute('data-shown'),
                 displayed: img.getBoundingClientRect().width, natural: img.naturalWidth};
       }),
   };
@@ -151,7 +161,7 @@ def figure_problems(images, page_url, overrides=None):
         width, _, dpi, drawn_by_matplotlib = figure_text.png_info(data)
         if not drawn_by_matplotlib:
             continue
-        name = image["src"].rsplit("/", 1)[-1][:40]
+        name = f"in #{image['section']}" + (" (folded)" if image["folded"] else "")
         if dpi is None:
             problems.append({"mark": image["mark"], "text": f"{name}: no pHYs chunk, no dpi"})
             continue
@@ -160,7 +170,8 @@ def figure_problems(images, page_url, overrides=None):
             problems.append({
                 "mark": image["mark"],
                 "text": (
-                    f"{name}: {points} pt text ({source}) at {dpi:.0f} dpi, "
+                    f"{name} ({image['src'].rsplit('/', 1)[-1][:12]}): "
+                    f"{points} pt text ({source}) at {dpi:.0f} dpi, "
                     f"{width} px shown at {image['displayed']:.0f} px -> {shown:.1f} px "
                     f"< {MIN_TEXT_PX}"
                 ),
@@ -175,7 +186,9 @@ def measure(page, page_url, overrides=None):
     report = page.evaluate(MEASURE)
     lines = [
         f"{problem['kind']} {problem['scrollWidth']} px wide in {problem['clientWidth']} px "
-        f"({problem['container']}): {problem['what']!r}"
+        f"({problem['container']}) in #{problem['section']}"
+        + (" (folded)" if problem["folded"] else "")
+        + f": {problem['what']!r}"
         for problem in report["problems"]
     ]
     figures = figure_problems(report["images"], page_url, overrides)
@@ -277,9 +290,20 @@ def _probe_page(chapter_html):
 <div class="pst-scrollable-table-container"><table class="table"><tr><td>{wide_cell}</td></tr>
 </table></div>
 <p><img alt="shrunken figure" src="probe_tiny.png"></p>
+<details class="hide above-input"><summary>Show code cell source</summary>
+<div class="cell docutils container"><div class="cell_input docutils container">
+<div class="highlight-ipython3 notranslate"><div class="highlight"><pre>folded_{long_code}</pre>
+</div></div></div></div></details>
 </section></article>"""
     return re.sub(r"<article class=\"bd-article\".*?</article>", lambda _: article,
                   chapter_html, count=1, flags=re.DOTALL)
+
+
+def _serve(body, content_type):
+    def handler(route):
+        route.fulfill(body=body, content_type=content_type)
+
+    return handler
 
 
 def test_each_check_fails_on_a_probe_page_and_passes_what_fits(
@@ -301,8 +325,7 @@ def test_each_check_fails_on_a_probe_page_and_passes_what_fits(
     page = browser_context.new_page()
     try:
         for url, body in files.items():
-            page.route(url, lambda route, body=body, url=url: route.fulfill(
-                body=body, content_type="text/html" if url.endswith(".html") else "image/png"))
+            page.route(url, _serve(body, "text/html" if url.endswith(".html") else "image/png"))
         page.goto(base + "probe.html", wait_until="load")
         _wait_for_mathjax(page)
         problems, marks = measure(page, base + "probe.html", overrides=files)
@@ -313,12 +336,13 @@ def test_each_check_fails_on_a_probe_page_and_passes_what_fits(
 
     kinds = [problem.split(" ", 1)[0] for problem in problems]
     report = "\n".join(problems)
-    assert kinds.count("code") == 1 and "value_39" in report, report
+    assert kinds.count("code") == 2 and "total = value_0" in report, report
+    assert re.search(r"^code .*\(folded\): 'folded_total = value_0", report, re.MULTILINE), report
     assert kinds.count("output") == 1 and "0.123456789" in report, report
-    assert kinds.count("equation") == 1 and "a_{59}" in report, report
+    assert kinds.count("equation") == 1 and "a_{0} x_{0}" in report, report
     assert kinds.count("table") == 1 and "www" in report, report
-    assert kinds.count("figure") == 1 and "probe_tiny.png" in report, report
-    assert len(problems) == 5, report  # nothing that fits is reported
+    assert kinds.count("figure") == 1 and "(probe_tiny.p" in report, report
+    assert len(problems) == 6, report  # nothing that fits is reported
 
 
 def test_no_chapter_passes_a_font_size_below_the_smallest():
