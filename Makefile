@@ -66,7 +66,7 @@ test-browser: $(STAMP)
 	$(PYTEST) tests/browser
 
 # The built book from a reader's side: first cells, launch links, and every chapter run from
-# its download with the published wheel in a fresh virtual environment (about 5 minutes).
+# its download with the published wheel in a fresh virtual environment (about 10 minutes).
 test-book: $(STAMP)
 	$(PYTEST) -p no:xdist tests/book
 

@@ -4,7 +4,11 @@
 """
 
 import doctest
+import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -124,3 +128,56 @@ def test_placeholder_or_malformed_repository_stops_the_build(url):
 def test_extension_docstring_examples(module):
     failures, attempted = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert attempted > 0 and failures == 0
+
+
+def _build_small_book(folder, url):
+    """A one-chapter book with the launch settings of _config.yml and ``repository.url = url``."""
+    config = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))
+    small = {
+        "title": "Launch probe",
+        "only_build_toc_files": True,
+        "execute": {"execute_notebooks": "off"},
+        "launch_buttons": config["launch_buttons"],
+        "repository": {**config["repository"], "url": url},
+        "html": config["html"] | {"favicon": ""},
+        "sphinx": {"local_extensions": {"launch_buttons": str(REPO / "book" / "_ext")}},
+    }
+    folder.mkdir()
+    (folder / "_config.yml").write_text(yaml.safe_dump(small))
+    (folder / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n- file: chapter\n")
+    (folder / "intro.md").write_text("# Probe\n\nA page.\n")
+    (folder / "chapter.ipynb").write_text(json.dumps({
+        "cells": [{"cell_type": "markdown", "metadata": {}, "source": "# Chapter\n"},
+                  {"cell_type": "code", "execution_count": None, "metadata": {},
+                   "outputs": [], "source": "1 + 1"}],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                    "language": "python"}},
+        "nbformat": 4, "nbformat_minor": 5,
+    }))
+    return subprocess.run(
+        [Path(sys.executable).with_name("jupyter-book"), "build", str(folder), "-W"],
+        capture_output=True, text=True, timeout=600, check=False,
+    )
+
+
+@pytest.mark.slow
+def test_a_small_build_shows_launch_buttons_only_for_a_real_repository(tmp_path):
+    real = "https://github.com/course-authors/logistic-regression"
+    pages = {}
+    for name, url in (("empty", ""), ("real", real)):
+        result = _build_small_book(tmp_path / name, url)
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        pages[name] = (tmp_path / name / "_build" / "html" / "chapter.html").read_text()
+    launch = re.compile(r'href="(https://(?:mybinder\.org|colab\.research\.google\.com)[^"]*)"')
+    assert launch.findall(pages["empty"]) == []
+    links = launch.findall(pages["real"])
+    assert any("mybinder.org/v2/gh/course-authors/logistic-regression" in link for link in links)
+    assert any("colab.research.google.com/github/course-authors/logistic-regression" in link
+               for link in links), links
+    assert all(link_problem(unquote(link), real) is None for link in links), links
+
+    placeholder = _build_small_book(
+        tmp_path / "placeholder", "https://github.com/your-organisation/logistic-regression-course"
+    )
+    assert placeholder.returncode != 0
+    assert "looks like a placeholder" in placeholder.stdout + placeholder.stderr

@@ -22,6 +22,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -119,9 +120,18 @@ def standalone_python():
     return STANDALONE_PYTHON
 
 
+@pytest.fixture
+def scratch():
+    """A temporary folder removed afterwards (the environment takes about 1 GB)."""
+    folder = Path(tempfile.mkdtemp(prefix="course-standalone-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def test_every_chapter_runs_from_its_download_with_the_published_wheel(
-    tmp_path, standalone_python
+    scratch, standalone_python
 ):
+    tmp_path = scratch
     require_built_book()
     wheel = published_wheel()
     assert wheel.name == course_wheel.wheel_name(), (
