@@ -66,7 +66,8 @@ test-browser: $(STAMP)
 	$(PYTEST) tests/browser
 
 # The built book from a reader's side: first cells, launch links, and every chapter run from
-# its download with the published wheel in a fresh virtual environment (about 10 minutes).
+# its download with the published wheel in a fresh virtual environment (one pip install of
+# requirements.txt, then the chapters two at a time: the longest test).
 test-book: $(STAMP)
 	$(PYTEST) -p no:xdist tests/book
 

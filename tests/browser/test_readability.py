@@ -81,7 +81,8 @@ MEASURE = """
   };
   const describe = (kind, element) => {
     if (kind === 'equation') { return tex(element).trim().slice(0, 90); }
-    const lines = element.textContent.split('\\n');
+    // innerText: the text as shown (no <style> of a pandas table, no hidden parts).
+    const lines = (element.innerText || element.textContent).split('\\n');
     const longest = lines.reduce((a, b) => (b.length > a.length ? b : a), '');
     return longest.trim().slice(0, 90);
   };
