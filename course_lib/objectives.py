@@ -29,9 +29,10 @@ the same minimiser.
 
 The objects below give the solvers what they need: the full value
 :math:`F`, the value and gradient of the smooth part :math:`f`, its Hessian,
-the strength :math:`\alpha_1` and the mask of penalised entries (for the
-proximal step on the non-smooth part), and the same objective on a subset of
-the rows (for mini-batches).
+how far a step moves the predicted probabilities (for Newton's stopping
+rule), the strength :math:`\alpha_1` and the mask of penalised entries (for
+the proximal step on the non-smooth part), and the same objective on a subset
+of the rows (for mini-batches).
 """
 
 import numpy as np
@@ -74,6 +75,10 @@ def penalty_strengths(C, l1_ratio, total_weight):
         return 0.0, 0.0
     scale = 1.0 / (C * total_weight)
     return float(l1_ratio * scale), float((1.0 - l1_ratio) * scale)
+
+
+def _max_abs(x):
+    return float(np.max(np.abs(x))) if x.size else 0.0
 
 
 class _PenalisedLinearObjective:
@@ -273,17 +278,24 @@ class BinaryLogisticObjective(_PenalisedLinearObjective):
         H[np.diag_indices_from(H)] += self.l2_strength * self.penalised
         return H
 
+    def _probability_differential(self, theta, vector):
+        r""":math:`p \odot (1 - p) \odot \tilde X v`, the first-order change of :math:`p`
+        along :math:`v`."""
+        p = self._probabilities(theta)
+        return p * (1.0 - p) * self._compute_logits(np.asarray(vector, dtype=float))
+
+    def prediction_change(self, theta, direction):
+        r"""Largest first-order change of a training probability along ``direction``:
+        :math:`\max_i p_i (1 - p_i)\,\lvert \tilde x_i^\top v \rvert`."""
+        return _max_abs(self._probability_differential(theta, direction))
+
     def hessian_product(self, theta, vector):
         r"""The Hessian of :math:`f` times a vector:
         :math:`\tilde X^\top (c \odot \tilde X v) + \alpha_2 v_{\text{penalised}}`,
         with :math:`c_i = \omega_i p_i (1 - p_i)`."""
-        p = self._probabilities(theta)
         vector = np.asarray(vector, dtype=float)
         d = self.n_features
-        Xv = self.X @ vector[:d]
-        if self.fit_intercept:
-            Xv += vector[d]
-        weighted = p * (1.0 - p) * self._omega * Xv
+        weighted = self._probability_differential(theta, vector) * self._omega
         out = self.l2_strength * self.penalised * vector
         out[:d] += self.X.T @ weighted
         if self.fit_intercept:
@@ -396,6 +408,19 @@ class MultinomialLogisticObjective(_PenalisedLinearObjective):
         H[np.diag_indices_from(H)] += self.l2_strength * self.penalised
         return H
 
+    def _probability_differential(self, theta, vector):
+        r"""The first-order change of :math:`P` along ``vector``:
+        :math:`P \odot A - P \odot (P \odot A)\mathbf 1` with :math:`A = \tilde X V^\top`,
+        :math:`V` the vector as a :math:`(K, d+1)` matrix."""
+        P = self._probabilities(theta)
+        PA = P * self._compute_logits(np.asarray(vector, dtype=float))
+        return PA - P * PA.sum(axis=1, keepdims=True)
+
+    def prediction_change(self, theta, direction):
+        r"""Largest first-order change of a training probability :math:`P_{ik}` along
+        ``direction``."""
+        return _max_abs(self._probability_differential(theta, direction))
+
     def hessian_product(self, theta, vector):
         r"""The Hessian of :math:`f` times a vector, without forming the Hessian.
 
@@ -404,15 +429,7 @@ class MultinomialLogisticObjective(_PenalisedLinearObjective):
         :math:`\bigl(\omega \odot (P \odot A - P \odot (P \odot A)\mathbf 1)\bigr)^\top \tilde X
         + \alpha_2 V_{\text{penalised}}`.
         """
-        P = self._probabilities(theta)
-        V = np.asarray(vector).reshape(self.coef_shape)
-        coef_dir, intercept_dir = V[:, : self.n_features], None
-        A = self.X @ coef_dir.T
-        if self.fit_intercept:
-            intercept_dir = V[:, -1]
-            A += intercept_dir
-        PA = P * A
-        T = (PA - P * PA.sum(axis=1, keepdims=True)) * self._sample_weights_column()
+        T = self._probability_differential(theta, vector) * self._sample_weights_column()
         out = np.zeros(self.coef_shape)
         out[:, : self.n_features] = T.T @ self.X
         if self.fit_intercept:
