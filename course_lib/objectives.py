@@ -198,6 +198,10 @@ class _PenalisedLinearObjective:
         """The matrix Newton's method solves with: the Hessian of :math:`f`."""
         return self.hessian(theta)
 
+    def newton_product(self, theta, vector):
+        """:meth:`newton_matrix` times a vector: the Hessian of :math:`f` times it."""
+        return self.hessian_product(theta, vector)
+
 
 class BinaryLogisticObjective(_PenalisedLinearObjective):
     r"""Penalised mean binary cross-entropy of :math:`\sigma(Xw + b)`.
@@ -438,6 +442,17 @@ class MultinomialLogisticObjective(_PenalisedLinearObjective):
         out += self.l2_strength * self.penalised * np.ravel(vector)
         return out
 
+    def _shared_direction_shift(self, theta):
+        r"""The :math:`c` of :meth:`newton_matrix`: the mean diagonal entry of the Hessian,
+        :math:`\frac{1}{p}\bigl(\sum_i \omega_i \lVert \tilde x_i \rVert^2
+        \sum_k P_{ik}(1 - P_{ik}) + \alpha_2 K d\bigr)`, so that the shift is on the
+        Hessian's own scale."""
+        P = self._probabilities(theta)
+        row_norms = np.sum(self.X**2, axis=1) + self.fit_intercept
+        curvature = float(np.sum(self._omega * row_norms * np.sum(P * (1.0 - P), axis=1)))
+        mean_diagonal = (curvature + self.l2_strength * np.sum(self.penalised)) / self.n_params
+        return max(mean_diagonal, np.finfo(float).tiny)
+
     def newton_matrix(self, theta):
         r"""The Hessian plus :math:`c\,(\tfrac{1}{K}\mathbf 1 \mathbf 1^\top \otimes I)`.
 
@@ -449,10 +464,23 @@ class MultinomialLogisticObjective(_PenalisedLinearObjective):
         on :math:`N`, so without a penalty the Newton system is singular.
         Adding :math:`c` times the projector onto :math:`N` makes it positive
         definite and leaves the Newton step, which lies in the complement,
-        unchanged.
+        unchanged. :math:`c` is the mean diagonal entry of the Hessian.
         """
         H = self.hessian(theta)
         K, width = self.coef_shape
-        c = max(float(np.mean(np.diag(H))), np.finfo(float).tiny)
+        c = self._shared_direction_shift(theta)
         H += c * np.kron(np.full((K, K), 1.0 / K), np.eye(width))
         return H
+
+    def newton_product(self, theta, vector):
+        r""":meth:`newton_matrix` times a vector, without forming the matrix.
+
+        The conjugate gradients of Newton's method solve with it rather than with
+        the Hessian: rounding leaves the gradient a component of order
+        :math:`10^{-17}` along :math:`N`, which the Hessian, zero there, would turn
+        into a huge step (harmless to the probabilities, but ruinous to the
+        rounding of the logits).
+        """
+        V = np.asarray(vector, dtype=float).reshape(self.coef_shape)
+        shared = np.broadcast_to(V.mean(axis=0), V.shape).ravel()
+        return self.hessian_product(theta, vector) + self._shared_direction_shift(theta) * shared

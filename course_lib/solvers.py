@@ -11,6 +11,8 @@ problem). They work with any object that offers
 - ``hessian(theta)`` and ``newton_matrix(theta)`` (:func:`newton` only): the
   Hessian of :math:`f`, and the matrix to solve the Newton system with (the
   Hessian, or a positive definite matrix giving the same Newton step);
+  ``newton_product(theta, v)`` for the conjugate-gradient variant, that
+  matrix times a vector;
 - ``prediction_change(theta, direction)`` (:func:`newton` only): the largest
   first-order change of a prediction (for the models, a training probability)
   when :math:`\theta` moves by ``direction``;
@@ -296,7 +298,7 @@ def _solve_newton_system(H, grad):
     return direction
 
 
-def _conjugate_gradient_direction(hessian_product, grad, max_iter):
+def _conjugate_gradient_direction(matrix_product, grad, max_iter):
     r"""Solve :math:`H d = -g` approximately by conjugate gradients, from :math:`d = 0`.
 
     Only products :math:`Hv` are needed. The iteration stops once the residual
@@ -312,7 +314,7 @@ def _conjugate_gradient_direction(hessian_product, grad, max_iter):
     search = residual.copy()
     residual_sq = residual @ residual
     for _ in range(max_iter):
-        H_search = hessian_product(search)
+        H_search = matrix_product(search)
         curvature = search @ H_search
         if curvature <= 0:
             break
@@ -457,8 +459,8 @@ def _newton_direction(objective, theta, grad, gap, linear_solver):
         l1_change = objective.l1_penalty(theta + direction) - objective.l1_penalty(theta)
         return direction, grad @ direction + l1_change
     if linear_solver == "cg":
-        hessian_product = partial(objective.hessian_product, theta)
-        direction = _conjugate_gradient_direction(hessian_product, grad, max_iter=theta.size)
+        newton_product = partial(objective.newton_product, theta)
+        direction = _conjugate_gradient_direction(newton_product, grad, max_iter=theta.size)
     else:
         direction = _solve_newton_system(objective.newton_matrix(theta), grad)
     return direction, grad @ direction
@@ -523,7 +525,8 @@ def newton(objective, theta0, *, max_iter, tol, linear_solver="cholesky"):
         :func:`optimality`, at convergence; 0 runs exactly ``max_iter`` iterations.
     linear_solver : {"cholesky", "cg"}, default="cholesky"
         How the Newton system is solved when there is no L1 term; ``"cg"``
-        needs ``objective.hessian_product(theta, v)``.
+        needs ``objective.newton_product(theta, v)``, the product of
+        ``newton_matrix(theta)`` with a vector.
 
     Returns
     -------
