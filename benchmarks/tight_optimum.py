@@ -155,7 +155,9 @@ def tight_optimum_probabilities(X, labels, C, gtol=1e-12):
     theta = _polish(result.x, value_and_gradient, hessian)
     gradient = np.max(np.abs(value_and_gradient(theta)[1]))
     if gradient > gtol:
-        raise RuntimeError(f"the optimum was not reached: gradient {gradient:.1e} ({result.message})")
+        raise RuntimeError(
+            f"the optimum was not reached: gradient {gradient:.1e} ({result.message})"
+        )
     if classes.size == 2:
         p = scipy.special.expit(Xt @ theta)
         return np.column_stack([1.0 - p, p])

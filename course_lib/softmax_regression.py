@@ -39,10 +39,11 @@ class SoftmaxRegression(_LinearClassifier):
     Adding one vector to every :math:`w_k` (one number to every :math:`b_k`)
     leaves the probabilities unchanged, so without a penalty the minimiser is
     not unique (the probabilities are); the L2 penalty picks the one with
-    :math:`\sum_k w_k = 0`. Newton's method therefore solves its linear
-    systems by conjugate gradients on Hessian-vector products (never forming
-    the :math:`K(d+1)`-square Hessian), which also handles that singular
-    direction.
+    :math:`\sum_k w_k = 0`. Newton's method solves its linear systems by
+    conjugate gradients on matrix-vector products (never forming the
+    :math:`K(d+1)`-square Hessian), with the Hessian shifted along that
+    singular direction so that rounding cannot send the step along it (see
+    :meth:`~course_lib.objectives.MultinomialLogisticObjective.newton_matrix`).
 
     **Bayesian reading.** As for
     :class:`~course_lib.logistic_regression.LogisticRegression`: the fit is the
@@ -81,8 +82,12 @@ class SoftmaxRegression(_LinearClassifier):
     max_iter : int, default=100
         Most iterations (epochs for ``'sgd'``).
     tol : float, default=1e-4
-        Stop once the max-norm of the gradient (smallest subgradient) is
-        below ``tol``; 0 runs exactly ``max_iter`` updates.
+        As in :class:`~course_lib.logistic_regression.LogisticRegression`:
+        ``'newton'`` stops after a full step that changed no training
+        probability by more than ``tol`` and left the max-norm of the gradient
+        (smallest subgradient) below ``tol``, which puts the probabilities far
+        closer to the optimum than ``tol``; ``'gd'`` and ``'sgd'`` stop on that
+        max-norm alone; 0 runs exactly ``max_iter`` updates.
     random_state : int, numpy.random.Generator or None, default=None
         Seed of the ``'sgd'`` shuffles.
 
