@@ -151,7 +151,7 @@ class _PenalisedLinearObjective:
     def _logits(self, theta):
         """The logits at ``theta``. They, and what derives from them, are kept for the
         last ``theta``: Newton's method asks for value, gradient and Hessian at one point."""
-        if self._cached_theta is None or not np.array_equal(theta, self._cached_theta):
+        if self._cached_theta is None or not (theta == self._cached_theta).all():
             self._memo = {"logits": self._compute_logits(theta)}
             self._cached_theta = np.array(theta, copy=True)
         return self._memo["logits"]
@@ -346,6 +346,7 @@ class MultinomialLogisticObjective(_PenalisedLinearObjective):
         super().__init__(X, targets, **kwargs)
         self._Y = one_hot(targets, self.n_rows)
         self._X_with_ones = None
+        self._row_norms = None  # squared norms of the rows of X with its column of ones
 
     def batch(self, rows):
         weights = None if self.sample_weight is None else self.sample_weight[rows]
@@ -447,11 +448,16 @@ class MultinomialLogisticObjective(_PenalisedLinearObjective):
         :math:`\frac{1}{p}\bigl(\sum_i \omega_i \lVert \tilde x_i \rVert^2
         \sum_k P_{ik}(1 - P_{ik}) + \alpha_2 K d\bigr)`, so that the shift is on the
         Hessian's own scale."""
-        P = self._probabilities(theta)
-        row_norms = np.sum(self.X**2, axis=1) + self.fit_intercept
-        curvature = float(np.sum(self._omega * row_norms * np.sum(P * (1.0 - P), axis=1)))
-        mean_diagonal = (curvature + self.l2_strength * np.sum(self.penalised)) / self.n_params
-        return max(mean_diagonal, np.finfo(float).tiny)
+        if self._row_norms is None:
+            self._row_norms = np.sum(self.X**2, axis=1) + self.fit_intercept
+
+        def shift(logits):
+            P = self._probabilities(theta)
+            curvature = np.sum(self._omega * self._row_norms * np.sum(P * (1.0 - P), axis=1))
+            penalty = self.l2_strength * np.sum(self.penalised)
+            return max(float(curvature + penalty) / self.n_params, np.finfo(float).tiny)
+
+        return self._remember(theta, "shared_direction_shift", shift)
 
     def newton_matrix(self, theta):
         r"""The Hessian plus :math:`c\,(\tfrac{1}{K}\mathbf 1 \mathbf 1^\top \otimes I)`.
@@ -469,7 +475,8 @@ class MultinomialLogisticObjective(_PenalisedLinearObjective):
         H = self.hessian(theta)
         K, width = self.coef_shape
         c = self._shared_direction_shift(theta)
-        H += c * np.kron(np.full((K, K), 1.0 / K), np.eye(width))
+        same_feature = np.arange(width)
+        H.reshape(K, width, K, width)[:, same_feature, :, same_feature] += c / K  # c Pi_N
         return H
 
     def newton_product(self, theta, vector):

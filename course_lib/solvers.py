@@ -153,8 +153,9 @@ def optimality(objective, theta, grad):
     -------
     float
     """
-    g = _smallest_subgradient(theta, grad, objective.l1_strength * objective.penalised)
-    return float(np.max(np.abs(g))) if g.size else 0.0
+    if objective.l1_strength == 0:
+        return _max_abs(grad)
+    return _max_abs(_smallest_subgradient(theta, grad, objective.l1_strength * objective.penalised))
 
 
 def _check_finite(value, theta, solver, iteration):
@@ -285,13 +286,13 @@ def stochastic_gradient_descent(
 
 
 def _solve_newton_system(H, grad):
-    r"""Solve :math:`H d = -g`: Cholesky, or least squares when :math:`H` is singular."""
-    try:
-        factor = scipy.linalg.cho_factor(H, check_finite=False)
-        direction = -scipy.linalg.cho_solve(factor, grad, check_finite=False)
-    except np.linalg.LinAlgError:
-        direction = None
-    if direction is None or not np.all(np.isfinite(direction)) or grad @ direction >= 0:
+    r"""Solve :math:`H d = -g`: Cholesky, or least squares when :math:`H` is singular.
+
+    LAPACK's ``dposv`` factors and solves in one call; its ``info`` is positive
+    when :math:`H` is not positive definite.
+    """
+    _, direction, info = scipy.linalg.lapack.dposv(H, -grad)
+    if info != 0 or not np.all(np.isfinite(direction)) or grad @ direction >= 0:
         direction = -scipy.linalg.lstsq(H, grad, check_finite=False)[0]
     if not np.all(np.isfinite(direction)) or grad @ direction >= 0:
         direction = -grad  # steepest descent: always a descent direction
