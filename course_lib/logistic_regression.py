@@ -92,9 +92,17 @@ class LogisticRegression(_LinearClassifier):
     max_iter : int, default=100
         Most iterations (Newton, gd) or epochs (sgd).
     tol : float, default=1e-4
-        Stop once the max-norm of the gradient of :math:`F` (of its smallest
-        subgradient when ``l1_ratio > 0``) is below ``tol``. ``tol=0`` runs
-        exactly ``max_iter`` updates and never warns.
+        Convergence threshold. ``'newton'`` stops after a full Newton step that
+        changed no training probability by more than ``tol`` (to first order)
+        and left the max-norm of the gradient of :math:`F` (of its smallest
+        subgradient when ``l1_ratio > 0``) below ``tol``: the Newton step is
+        the solver's estimate of the way left to the optimum, and convergence
+        is quadratic, so the probabilities end far closer to the optimum than
+        ``tol``, at the cost of about one iteration.
+        ``'gd'`` and ``'sgd'`` stop once that max-norm is below ``tol``; a
+        small gradient can still leave the probabilities far from the optimum
+        when the penalty is weak. ``tol=0`` runs exactly ``max_iter`` updates
+        and never warns.
     random_state : int, numpy.random.Generator or None, default=None
         Seed of the ``'sgd'`` shuffles.
 

@@ -29,9 +29,10 @@ the same minimiser.
 
 The objects below give the solvers what they need: the full value
 :math:`F`, the value and gradient of the smooth part :math:`f`, its Hessian,
-the strength :math:`\alpha_1` and the mask of penalised entries (for the
-proximal step on the non-smooth part), and the same objective on a subset of
-the rows (for mini-batches).
+how far a step moves the predicted probabilities (for Newton's stopping
+rule), the strength :math:`\alpha_1` and the mask of penalised entries (for
+the proximal step on the non-smooth part), and the same objective on a subset
+of the rows (for mini-batches).
 """
 
 import numpy as np
@@ -74,6 +75,10 @@ def penalty_strengths(C, l1_ratio, total_weight):
         return 0.0, 0.0
     scale = 1.0 / (C * total_weight)
     return float(l1_ratio * scale), float((1.0 - l1_ratio) * scale)
+
+
+def _max_abs(x):
+    return float(np.max(np.abs(x))) if x.size else 0.0
 
 
 class _PenalisedLinearObjective:
@@ -146,7 +151,7 @@ class _PenalisedLinearObjective:
     def _logits(self, theta):
         """The logits at ``theta``. They, and what derives from them, are kept for the
         last ``theta``: Newton's method asks for value, gradient and Hessian at one point."""
-        if self._cached_theta is None or not np.array_equal(theta, self._cached_theta):
+        if self._cached_theta is None or not (theta == self._cached_theta).all():
             self._memo = {"logits": self._compute_logits(theta)}
             self._cached_theta = np.array(theta, copy=True)
         return self._memo["logits"]
@@ -192,6 +197,10 @@ class _PenalisedLinearObjective:
     def newton_matrix(self, theta):
         """The matrix Newton's method solves with: the Hessian of :math:`f`."""
         return self.hessian(theta)
+
+    def newton_product(self, theta, vector):
+        """:meth:`newton_matrix` times a vector: the Hessian of :math:`f` times it."""
+        return self.hessian_product(theta, vector)
 
 
 class BinaryLogisticObjective(_PenalisedLinearObjective):
@@ -273,17 +282,24 @@ class BinaryLogisticObjective(_PenalisedLinearObjective):
         H[np.diag_indices_from(H)] += self.l2_strength * self.penalised
         return H
 
+    def _probability_differential(self, theta, vector):
+        r""":math:`p \odot (1 - p) \odot \tilde X v`, the first-order change of :math:`p`
+        along :math:`v`."""
+        p = self._probabilities(theta)
+        return p * (1.0 - p) * self._compute_logits(np.asarray(vector, dtype=float))
+
+    def prediction_change(self, theta, direction):
+        r"""Largest first-order change of a training probability along ``direction``:
+        :math:`\max_i p_i (1 - p_i)\,\lvert \tilde x_i^\top v \rvert`."""
+        return _max_abs(self._probability_differential(theta, direction))
+
     def hessian_product(self, theta, vector):
         r"""The Hessian of :math:`f` times a vector:
         :math:`\tilde X^\top (c \odot \tilde X v) + \alpha_2 v_{\text{penalised}}`,
         with :math:`c_i = \omega_i p_i (1 - p_i)`."""
-        p = self._probabilities(theta)
         vector = np.asarray(vector, dtype=float)
         d = self.n_features
-        Xv = self.X @ vector[:d]
-        if self.fit_intercept:
-            Xv += vector[d]
-        weighted = p * (1.0 - p) * self._omega * Xv
+        weighted = self._probability_differential(theta, vector) * self._omega
         out = self.l2_strength * self.penalised * vector
         out[:d] += self.X.T @ weighted
         if self.fit_intercept:
@@ -330,6 +346,7 @@ class MultinomialLogisticObjective(_PenalisedLinearObjective):
         super().__init__(X, targets, **kwargs)
         self._Y = one_hot(targets, self.n_rows)
         self._X_with_ones = None
+        self._row_norms = None  # squared norms of the rows of X with its column of ones
 
     def batch(self, rows):
         weights = None if self.sample_weight is None else self.sample_weight[rows]
@@ -396,6 +413,19 @@ class MultinomialLogisticObjective(_PenalisedLinearObjective):
         H[np.diag_indices_from(H)] += self.l2_strength * self.penalised
         return H
 
+    def _probability_differential(self, theta, vector):
+        r"""The first-order change of :math:`P` along ``vector``:
+        :math:`P \odot A - P \odot (P \odot A)\mathbf 1` with :math:`A = \tilde X V^\top`,
+        :math:`V` the vector as a :math:`(K, d+1)` matrix."""
+        P = self._probabilities(theta)
+        PA = P * self._compute_logits(np.asarray(vector, dtype=float))
+        return PA - P * PA.sum(axis=1, keepdims=True)
+
+    def prediction_change(self, theta, direction):
+        r"""Largest first-order change of a training probability :math:`P_{ik}` along
+        ``direction``."""
+        return _max_abs(self._probability_differential(theta, direction))
+
     def hessian_product(self, theta, vector):
         r"""The Hessian of :math:`f` times a vector, without forming the Hessian.
 
@@ -404,15 +434,7 @@ class MultinomialLogisticObjective(_PenalisedLinearObjective):
         :math:`\bigl(\omega \odot (P \odot A - P \odot (P \odot A)\mathbf 1)\bigr)^\top \tilde X
         + \alpha_2 V_{\text{penalised}}`.
         """
-        P = self._probabilities(theta)
-        V = np.asarray(vector).reshape(self.coef_shape)
-        coef_dir, intercept_dir = V[:, : self.n_features], None
-        A = self.X @ coef_dir.T
-        if self.fit_intercept:
-            intercept_dir = V[:, -1]
-            A += intercept_dir
-        PA = P * A
-        T = (PA - P * PA.sum(axis=1, keepdims=True)) * self._sample_weights_column()
+        T = self._probability_differential(theta, vector) * self._sample_weights_column()
         out = np.zeros(self.coef_shape)
         out[:, : self.n_features] = T.T @ self.X
         if self.fit_intercept:
@@ -420,6 +442,22 @@ class MultinomialLogisticObjective(_PenalisedLinearObjective):
         out = out.ravel()
         out += self.l2_strength * self.penalised * np.ravel(vector)
         return out
+
+    def _shared_direction_shift(self, theta):
+        r"""The :math:`c` of :meth:`newton_matrix`: the mean diagonal entry of the Hessian,
+        :math:`\frac{1}{p}\bigl(\sum_i \omega_i \lVert \tilde x_i \rVert^2
+        \sum_k P_{ik}(1 - P_{ik}) + \alpha_2 K d\bigr)`, so that the shift is on the
+        Hessian's own scale."""
+        if self._row_norms is None:
+            self._row_norms = np.sum(self.X**2, axis=1) + self.fit_intercept
+
+        def shift(logits):
+            P = self._probabilities(theta)
+            curvature = np.sum(self._omega * self._row_norms * np.sum(P * (1.0 - P), axis=1))
+            penalty = self.l2_strength * np.sum(self.penalised)
+            return max(float(curvature + penalty) / self.n_params, np.finfo(float).tiny)
+
+        return self._remember(theta, "shared_direction_shift", shift)
 
     def newton_matrix(self, theta):
         r"""The Hessian plus :math:`c\,(\tfrac{1}{K}\mathbf 1 \mathbf 1^\top \otimes I)`.
@@ -432,10 +470,24 @@ class MultinomialLogisticObjective(_PenalisedLinearObjective):
         on :math:`N`, so without a penalty the Newton system is singular.
         Adding :math:`c` times the projector onto :math:`N` makes it positive
         definite and leaves the Newton step, which lies in the complement,
-        unchanged.
+        unchanged. :math:`c` is the mean diagonal entry of the Hessian.
         """
         H = self.hessian(theta)
         K, width = self.coef_shape
-        c = max(float(np.mean(np.diag(H))), np.finfo(float).tiny)
-        H += c * np.kron(np.full((K, K), 1.0 / K), np.eye(width))
+        c = self._shared_direction_shift(theta)
+        same_feature = np.arange(width)
+        H.reshape(K, width, K, width)[:, same_feature, :, same_feature] += c / K  # c Pi_N
         return H
+
+    def newton_product(self, theta, vector):
+        r""":meth:`newton_matrix` times a vector, without forming the matrix.
+
+        The conjugate gradients of Newton's method solve with it rather than with
+        the Hessian: rounding leaves the gradient a component of order
+        :math:`10^{-17}` along :math:`N`, which the Hessian, zero there, would turn
+        into a huge step (harmless to the probabilities, but ruinous to the
+        rounding of the logits).
+        """
+        V = np.asarray(vector, dtype=float).reshape(self.coef_shape)
+        shared = np.broadcast_to(V.mean(axis=0), V.shape).ravel()
+        return self.hessian_product(theta, vector) + self._shared_direction_shift(theta) * shared

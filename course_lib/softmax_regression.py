@@ -7,7 +7,11 @@ from ._estimator_base import _LinearClassifier
 from .activations import log_softmax, softmax
 from .objectives import MultinomialLogisticObjective
 
-__all__ = ["SoftmaxRegression"]
+__all__ = ["DENSE_NEWTON_MAX_PARAMS", "SoftmaxRegression"]
+
+DENSE_NEWTON_MAX_PARAMS = 1000
+"""Up to this many parameters :math:`K(d+1)`, Newton's method forms the Hessian and solves
+by Cholesky; beyond, by conjugate gradients on matrix-vector products."""
 
 
 class SoftmaxRegression(_LinearClassifier):
@@ -39,10 +43,13 @@ class SoftmaxRegression(_LinearClassifier):
     Adding one vector to every :math:`w_k` (one number to every :math:`b_k`)
     leaves the probabilities unchanged, so without a penalty the minimiser is
     not unique (the probabilities are); the L2 penalty picks the one with
-    :math:`\sum_k w_k = 0`. Newton's method therefore solves its linear
-    systems by conjugate gradients on Hessian-vector products (never forming
-    the :math:`K(d+1)`-square Hessian), which also handles that singular
-    direction.
+    :math:`\sum_k w_k = 0`. Newton's method solves its linear systems with
+    the Hessian shifted along that singular direction, which leaves the step
+    unchanged and keeps rounding from sending it along that direction (see
+    :meth:`~course_lib.objectives.MultinomialLogisticObjective.newton_matrix`):
+    by Cholesky up to ``DENSE_NEWTON_MAX_PARAMS`` parameters :math:`K(d+1)`,
+    beyond by conjugate gradients on matrix-vector products, which never form
+    the :math:`K(d+1)`-square matrix.
 
     **Bayesian reading.** As for
     :class:`~course_lib.logistic_regression.LogisticRegression`: the fit is the
@@ -81,8 +88,12 @@ class SoftmaxRegression(_LinearClassifier):
     max_iter : int, default=100
         Most iterations (epochs for ``'sgd'``).
     tol : float, default=1e-4
-        Stop once the max-norm of the gradient (smallest subgradient) is
-        below ``tol``; 0 runs exactly ``max_iter`` updates.
+        As in :class:`~course_lib.logistic_regression.LogisticRegression`:
+        ``'newton'`` stops after a full step that changed no training
+        probability by more than ``tol`` and left the max-norm of the gradient
+        (smallest subgradient) below ``tol``, which puts the probabilities far
+        closer to the optimum than ``tol``; ``'gd'`` and ``'sgd'`` stop on that
+        max-norm alone; 0 runs exactly ``max_iter`` updates.
     random_state : int, numpy.random.Generator or None, default=None
         Seed of the ``'sgd'`` shuffles.
 
@@ -137,7 +148,8 @@ class SoftmaxRegression(_LinearClassifier):
             X, class_index, n_classes=self.classes_.size, C=self.C, l1_ratio=self.l1_ratio,
             fit_intercept=self.fit_intercept, sample_weight=sample_weight,
         )
-        result = self._minimise(objective, linear_solver="cg")
+        dense = objective.n_params <= DENSE_NEWTON_MAX_PARAMS
+        result = self._minimise(objective, linear_solver="cholesky" if dense else "cg")
         self.coef_, self.intercept_ = objective.unpack(result.theta)
         scores = X @ self.coef_.T + self.intercept_
         self._warn_if_separated(np.argmax(scores, axis=1) == class_index, sample_weight)

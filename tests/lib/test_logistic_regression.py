@@ -5,6 +5,7 @@ from functools import cache
 
 import numpy as np
 import pytest
+from scipy.special import expit
 from sklearn.base import clone
 from sklearn.datasets import load_breast_cancer, load_digits, make_classification
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
@@ -412,6 +413,26 @@ def test_objective_gradient_and_hessian_match_finite_differences(small_problem, 
     vector = rng.normal(size=objective.n_params)
     np.testing.assert_allclose(objective.hessian_product(theta, vector),
                                objective.hessian(theta) @ vector, atol=1e-12)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_prediction_change_is_the_largest_first_order_change_of_a_probability(small_problem,
+                                                                               fit_intercept):
+    X, y, rng = small_problem
+    objective = BinaryLogisticObjective(X, y, fit_intercept=fit_intercept)
+    theta, direction = rng.normal(size=(2, objective.n_params))
+
+    def probabilities(t):
+        coef, intercept = objective.unpack(t)
+        return expit(X @ coef[0] + intercept[0])
+
+    h = 1e-6  # central difference: error of order h**2
+    step = h * direction
+    numeric = (probabilities(theta + step) - probabilities(theta - step)) / (2 * h)
+    assert objective.prediction_change(theta, direction) == pytest.approx(
+        np.max(np.abs(numeric)), rel=1e-6)
+    np.testing.assert_allclose(objective.newton_product(theta, direction),
+                               objective.newton_matrix(theta) @ direction, atol=1e-12)
 
 
 def test_objective_agrees_with_the_functional_api(small_problem):

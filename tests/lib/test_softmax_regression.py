@@ -14,11 +14,13 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
+from course_lib.activations import softmax as softmax_probabilities
 from course_lib.gradients import numerical_gradient, softmax_gradient
 from course_lib.logistic_regression import LogisticRegression
 from course_lib.losses import cross_entropy_with_logits
 from course_lib.objectives import MultinomialLogisticObjective
 from course_lib.softmax_regression import SoftmaxRegression
+from course_lib.solvers import newton
 
 
 @pytest.fixture(autouse=True)
@@ -294,6 +296,62 @@ def test_objective_gradient_hessian_and_products_match_finite_differences(fit_in
     np.testing.assert_allclose(H, numerical_hessian, atol=1e-8)
     vector = rng.normal(size=objective.n_params)
     np.testing.assert_allclose(objective.hessian_product(theta, vector), H @ vector, atol=1e-12)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_prediction_change_is_the_largest_first_order_change_of_a_probability(fit_intercept):
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(30, 3))
+    objective = MultinomialLogisticObjective(X, rng.integers(0, 3, 30),
+                                             fit_intercept=fit_intercept)
+    theta, direction = rng.normal(size=(2, objective.n_params))
+
+    def probabilities(t):
+        coef, intercept = objective.unpack(t)
+        return softmax_probabilities(X @ coef.T + intercept)
+
+    h = 1e-6  # central difference: error of order h**2
+    step = h * direction
+    numeric = (probabilities(theta + step) - probabilities(theta - step)) / (2 * h)
+    assert objective.prediction_change(theta, direction) == pytest.approx(
+        np.max(np.abs(numeric)), rel=1e-6)
+    assert objective.prediction_change(theta, np.zeros(objective.n_params)) == 0.0
+
+
+@pytest.mark.parametrize("C", [0.7, np.inf])
+def test_newton_matrix_shifts_the_hessian_along_shared_directions_by_its_mean_diagonal(C):
+    rng = np.random.default_rng(8)
+    X = rng.normal(size=(40, 3))
+    objective = MultinomialLogisticObjective.from_hyperparameters(X, rng.integers(0, 4, 40), C=C)
+    theta, vector = rng.normal(size=(2, objective.n_params))
+    H = objective.hessian(theta)
+    K, width = objective.coef_shape
+    projector = np.kron(np.full((K, K), 1.0 / K), np.eye(width))  # onto "same for every class"
+    expected = H + np.mean(np.diag(H)) * projector
+    np.testing.assert_allclose(objective.newton_matrix(theta), expected, atol=1e-14)
+    np.testing.assert_allclose(objective.newton_product(theta, vector), expected @ vector,
+                               atol=1e-12)
+    assert np.all(np.linalg.eigvalsh(expected) > 0)  # positive definite, even unpenalised
+
+
+def test_without_the_shift_newton_steps_along_the_shared_direction():
+    # Rounding gives the gradient a component ~1e-17 along the direction "same intercept
+    # shift for every class", where the Hessian is zero: conjugate gradients on the
+    # unshifted Hessian blow it up into a large step along it.
+    X, y = dataset("digits")
+
+    class Unshifted(MultinomialLogisticObjective):
+        def newton_product(self, theta, vector):
+            return self.hessian_product(theta, vector)
+
+    shifts = {}
+    for objective_class in (MultinomialLogisticObjective, Unshifted):
+        objective = objective_class.from_hyperparameters(X, y, C=1.0)
+        result = newton(objective, np.zeros(objective.n_params), max_iter=30, tol=1e-10,
+                        linear_solver="cg")
+        assert result.converged
+        shifts[objective_class] = abs(objective.unpack(result.theta)[1].sum())
+    assert shifts[MultinomialLogisticObjective] < 1e-10 and shifts[Unshifted] > 1.0
 
 
 def test_objective_agrees_with_the_functional_api():
