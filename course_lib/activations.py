@@ -111,7 +111,8 @@ def log_softmax(Z, axis=-1):
     Z = _as_float(Z)
     if Z.ndim == 0:
         return np.zeros_like(Z)[()]
-    with np.errstate(over="ignore"):  # a gap beyond 1.8e308 becomes -inf: exp gives 0
+    # A gap beyond 1.8e308 becomes -inf, and exp gives 0.
+    with np.errstate(over="ignore"):
         shifted = Z - np.max(Z, axis=axis, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
@@ -141,6 +142,7 @@ def softmax(Z, axis=-1):
     Z = _as_float(Z)
     if Z.ndim == 0:
         return np.ones_like(Z)[()]
-    with np.errstate(over="ignore"):  # a gap beyond 1.8e308 becomes -inf: exp gives 0
+    # A gap beyond 1.8e308 becomes -inf, and exp gives 0.
+    with np.errstate(over="ignore"):
         e = np.exp(Z - np.max(Z, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)

@@ -375,7 +375,8 @@ class MultinomialLogisticObjective(_PenalisedLinearObjective):
     def smooth_value_and_gradient(self, theta):
         """Value and gradient of the smooth part :math:`f`, as ``(float, ndarray)``."""
         value = self._mean_loss(theta)
-        residual = (self._probabilities(theta) - self._Y) * self._sample_weights_column()
+        weights = self._sample_weights_column()
+        residual = (self._probabilities(theta) - self._Y) * weights
         penalty, grad = self._l2_value_and_gradient(theta)
         grad_matrix = grad.reshape(self.coef_shape)
         grad_matrix[:, : self.n_features] += residual.T @ self.X

@@ -201,8 +201,10 @@ def gradient_descent(objective, theta0, *, learning_rate, max_iter, tol):
     history = []
     converged = optimality(objective, theta, grad) < tol
     while not converged and len(history) < max_iter:
-        with np.errstate(over="ignore", invalid="ignore"):  # divergence: reported below
-            theta = proximal_step(objective, theta - learning_rate * grad, learning_rate)
+        # Divergence is reported below, by _check_finite.
+        with np.errstate(over="ignore", invalid="ignore"):
+            step = theta - learning_rate * grad
+            theta = proximal_step(objective, step, learning_rate)
             value, grad = objective.smooth_value_and_gradient(theta)
         history.append(value + objective.l1_penalty(theta))
         _check_finite(history[-1], theta, "gradient descent", len(history))
