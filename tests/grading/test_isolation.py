@@ -72,7 +72,6 @@ def _rules(source):
 
 @pytest.mark.parametrize("source", [
     "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n",
-    "import course_lib\ndef predict_proba(X, w, b):\n    return course_lib.sigmoid(X @ w + b)\n",
     "from course_lib.losses import cross_entropy\ndef f(y, p):\n    return cross_entropy(y, p)\n",
     "def binary_cross_entropy(y, p):\n    return float(-np.mean(y * np.log(p)))\n",
     "data = np.loadtxt('data.csv')\nimport os\nx = os.path.join('a', 'b')\n",
@@ -89,6 +88,8 @@ def test_honest_code_is_not_flagged(source):
     ("from course_lib.losses import *\n", ("answer-key", ("binary_cross_entropy",))),
     ("import course_lib\ndef sigmoid(z):\n    return getattr(course_lib, 'sig' + 'moid')(z)\n",
      ("indirect-module", ("sigmoid",))),
+    ("import course_lib\ndef predict_proba(X, w, b):\n    return course_lib.sigmoid(X @ w + b)\n",
+     ("library", ("predict_proba",))),
     ("import os\nm = os\n", ("indirect-module", None)),
     ("def sigmoid(z):\n    return eval('1')\n", ("forbidden-name", ("sigmoid",))),
     ("import importlib\n", ("forbidden-import", None)),
