@@ -241,3 +241,18 @@ def test_a_solution_cell_walking_proc_finds_nothing_in_the_grade_of_record(cours
     assert result.status == "ok", (result.detail, result.stderr)
     out = json.loads(result.report["results"]["g"][0]["value"])
     assert out["found"] == {}, out
+
+
+def test_the_grade_of_record_stops_at_once_when_learner_code_would_be_refused():
+    bin_dir, env = _without_bwrap()
+    try:
+        env.pop(confine.ALLOW_UNCONFINED, None)
+        done = subprocess.run(
+            unprivileged.command([sys.executable, "-m", "grading.record", "ps1_sigmoid_bce",
+                                  "alice", "--course", "/nonexistent"]),
+            capture_output=True, text=True, timeout=300, cwd=EXERCISES, env=env)
+    finally:
+        shutil.rmtree(bin_dir, ignore_errors=True)
+    assert done.returncode == 1
+    assert "NOT GRADED" in done.stderr and confine.ALLOW_UNCONFINED in done.stderr
+    assert "Traceback" not in done.stderr
