@@ -587,8 +587,12 @@ class _CellAuditor(ast.NodeVisitor):
         self.scopes.pop()
 
     def visit_FunctionDef(self, node):
-        outer = node.decorator_list + node.args.defaults + \
-            [d for d in node.args.kw_defaults if d is not None]
+        a = node.args
+        annotations = [x.annotation for x in a.posonlyargs + a.args + a.kwonlyargs
+                       + [a.vararg, a.kwarg] if x is not None and x.annotation is not None]
+        outer = node.decorator_list + a.defaults + \
+            [d for d in a.kw_defaults if d is not None] + annotations + \
+            ([node.returns] if node.returns is not None else [])
         self._enter(node, "function", outer)
 
     visit_AsyncFunctionDef = visit_FunctionDef

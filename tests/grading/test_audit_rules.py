@@ -259,6 +259,11 @@ def test_top_level_machinery_concerns_every_function():
         {("patches-module", "all")}
 
 
+def test_code_in_annotations_is_audited():
+    source = "def sigmoid(z: eval('int')) -> exec('x = 1'):\n    return 1 / (1 + np.exp(-z))\n"
+    assert concerned(source) == {("forbidden-name", ("sigmoid",))}
+
+
 def test_a_finding_in_one_function_leaves_the_others():
     source = HONEST_PREDICT + "def sigmoid(z):\n    return eval('1 / (1 + np.exp(-z))')\n"
     assert concerned(source) == {("forbidden-name", ("sigmoid",))}
