@@ -10,6 +10,7 @@ same walk, unconfined and as the same user, finds every file: the walk itself wo
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -256,3 +257,43 @@ def test_the_grade_of_record_stops_at_once_when_learner_code_would_be_refused():
     assert done.returncode == 1
     assert "NOT GRADED" in done.stderr and confine.ALLOW_UNCONFINED in done.stderr
     assert "Traceback" not in done.stderr
+
+
+INTERRUPTIBLE = r'''
+import signal, time
+received = []
+signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+print("ready", flush=True)
+deadline = time.monotonic() + 60
+while not received and time.monotonic() < deadline:
+    time.sleep(0.05)
+time.sleep(0.5)
+print(f"interrupted {len(received)}", flush=True)
+'''
+
+
+def test_an_interrupt_reaches_the_program_and_does_not_end_the_sandbox(course):
+    """A kernel is interrupted through its process group (nbgrader's cell timeout)."""
+    run_dir = Path(tempfile.mkdtemp(prefix="grading-unpriv-"))
+    try:
+        make_box(run_dir)
+        if os.geteuid() == 0:
+            entry = unprivileged.ensure_user(unprivileged.DEFAULT_USER)
+            for path in [run_dir, *run_dir.rglob("*")]:
+                os.chown(path, entry.pw_uid, entry.pw_gid)
+        argv = confine_command(run_dir, argv=[sys.executable, "-I", "-c", INTERRUPTIBLE],
+                               hide=[course], limits=Limits(cpu_seconds=20))
+        os.chmod(run_dir / "config.json", 0o644)
+        with subprocess.Popen(unprivileged.command(argv), stdout=subprocess.PIPE, text=True,
+                              start_new_session=True) as proc:
+            try:
+                assert proc.stdout.readline().strip() == "ready"
+                os.killpg(proc.pid, signal.SIGINT)
+                assert proc.stdout.readline().strip() == "interrupted 1"
+                assert proc.wait(timeout=60) == 0
+            finally:
+                if proc.poll() is None:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)

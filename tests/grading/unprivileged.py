@@ -20,6 +20,7 @@ import ctypes.util
 import os
 import pwd
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -125,6 +126,7 @@ def main(argv):
     env = dict(os.environ, HOME=home, USER=user, LOGNAME=user, PYTHONDONTWRITEBYTECODE="1")
 
     def drop():
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.setgroups([])
         os.setgid(entry.pw_gid)
         os.setuid(entry.pw_uid)
@@ -133,6 +135,7 @@ def main(argv):
         except OSError:
             os.chdir(REPO)
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupt is for the command
     try:
         return subprocess.run(program, env=env, preexec_fn=drop, check=False).returncode
     finally:
