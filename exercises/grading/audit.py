@@ -141,7 +141,8 @@ FILE_OBJECTS = (
 )
 #: Everything under these dotted prefixes opens files.
 FILE_PREFIXES = (
-    "pandas.read_", "pandas.io", "scipy.io", "sklearn.datasets", "matplotlib.image",
+    "pandas.read_", "pandas.io", "scipy.io", "sklearn.datasets.fetch_",
+    "sklearn.datasets.load_svmlight", "sklearn.datasets.dump_svmlight", "matplotlib.image",
     "numpy.lib.npyio", "numpy.lib._npyio_impl", "numpy.lib._datasource", "numpy.lib.format",
 )
 #: Methods that open files, on whatever object (``df.to_csv(p)``, ``fig.savefig(p)``).
@@ -150,7 +151,11 @@ FILE_METHODS = frozenset({
     "to_feather", "to_stata", "to_html", "to_latex", "to_markdown", "to_sql", "savefig",
     "read_text", "read_bytes", "write_text", "write_bytes", "open",
 })
-_PATH_KEYWORDS = ("file", "fname", "path", "filename", "filepath_or_buffer", "path_or_buf")
+#: Of those, the ones that open a file even when called without arguments.
+FILE_METHODS_WITHOUT_PATH = frozenset({"open", "read_text", "read_bytes", "write_text",
+                                       "write_bytes"})
+_PATH_KEYWORDS = ("file", "fname", "path", "filename", "filepath_or_buffer", "path_or_buf",
+                  "buf")
 
 #: Magics that cost nothing: ``%name`` (line) and ``%%name`` (cell) forms.
 HARMLESS_MAGICS = frozenset({"time", "timeit", "matplotlib"})
@@ -643,8 +648,13 @@ class _CellAuditor(ast.NodeVisitor):
         if id(node) not in self.bases:
             for dotted in sorted(targets):
                 self.use(node, dotted, call=self.callee.get(id(node)))
-            if not targets and node.attr in FILE_METHODS:
-                self.file_access(node, f".{node.attr}", self.callee.get(id(node)))
+            call = self.callee.get(id(node))
+            if not targets and node.attr in FILE_METHODS and not (
+                    call is not None and node.attr not in FILE_METHODS_WITHOUT_PATH
+                    and not call.args
+                    and not any(k.arg in _PATH_KEYWORDS for k in call.keywords)):
+                # ``df.to_csv()`` without a path returns text: no file is opened.
+                self.file_access(node, f".{node.attr}", call)
         if targets and isinstance(node.ctx, ast.Store | ast.Del):
             for dotted in sorted(targets):
                 self.add(node, "patches-module", f"replaces or deletes {dotted}")

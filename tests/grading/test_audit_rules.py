@@ -223,6 +223,15 @@ def test_a_plain_relative_literal_path_is_fine():
                      "    text = fh.read()\n") == set()
 
 
+@pytest.mark.parametrize("source", [
+    "import pandas as pd\ndf = pd.DataFrame({'a': [1.0]})\nprint(df.to_csv())\n"
+    "print(df.to_html())\n",
+    "from sklearn.datasets import make_classification\nX, y = make_classification(20)\n",
+])
+def test_what_opens_no_file_is_fine(source):
+    assert concerned(source) == set()
+
+
 # --- item 11: harmless magics cost nothing; a finding withholds what it concerns ---------
 
 @pytest.mark.parametrize("magic", [
