@@ -227,6 +227,22 @@ def _wait_and_forward(child):
     os._exit(os.WEXITSTATUS(status))
 
 
+def _tasks_of(uid):
+    """Number of threads (what ``RLIMIT_NPROC`` counts) of the processes of ``uid``."""
+    count = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fh:
+                fields = dict(line.split(":", 1) for line in fh if ":" in line)
+            if int(fields["Uid"].split()[0]) == uid:
+                count += int(fields["Threads"])
+        except (OSError, KeyError, ValueError):
+            continue
+    return count
+
+
 def _exec_bubblewrap(bwrap, config, report, report_fd):
     """Start ``argv`` through bubblewrap (a grader who is not root); never returns."""
     box = os.path.realpath(config["box"])
@@ -251,7 +267,12 @@ def _exec_bubblewrap(bwrap, config, report, report_fd):
         os.dup2(null, 1)
         os.dup2(null, 2)
         os.close(null)
-    _set_limits(config.get("limits", {}))
+    limits = dict(config.get("limits", {}))
+    if limits.get("processes") is not None:
+        # The program keeps the grader's user id, whose processes and threads count
+        # against the same limit: allow that many more than the grader already has.
+        limits["processes"] += _tasks_of(os.getuid())
+    _set_limits(limits)
     _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl")
     # An interrupt sent to the process group is for the program (a kernel sets its own
     # handler), not for bubblewrap, whose end would end the sandbox.
