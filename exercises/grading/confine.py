@@ -29,9 +29,23 @@ mounts, the box is bound over ``/tmp``, the exposed paths are bound back
 read-only; a fresh ``/proc``; then the program runs as ``uid``/``gid`` with no
 supplementary groups, ``no_new_privs`` and the resource limits.
 
-Without root (or where namespaces are refused) only the resource limits, the
-scrubbed environment and the working directory apply. ``report`` records
-which measures were in force, so the grader can say so.
+Isolation without root (Linux with unprivileged user namespaces): the same
+view of the file system through bubblewrap (``bwrap``, Debian's
+``bubblewrap`` package): new user, mount, PID, IPC, UTS and (unless
+``network``) network namespaces; the whole file system read-only, the hidden
+paths covered by empty read-only tmpfs mounts, the box bound over ``/tmp``,
+the exposed paths bound back read-only, a fresh ``/proc`` and ``/dev``; the
+program keeps the grader's user id (the only one a user namespace may map) but
+has no capabilities, ``no_new_privs`` and the resource limits, and can write
+nowhere but the box.
+
+Where neither works (no root, no ``bwrap`` or user namespaces refused), learner
+code is **not run**: the launcher exits with :data:`REFUSED` and says why,
+unless the instructor sets the environment variable :data:`ALLOW_UNCONFINED`
+to ``1``; then only the resource limits, the scrubbed environment and the
+working directory apply. ``report`` records which measures were in force, so
+the grader can say so. :func:`isolation_mode` tells in advance which of these
+applies.
 """
 
 import ctypes
@@ -39,8 +53,16 @@ import ctypes.util
 import json
 import os
 import resource
+import shutil
 import signal
+import subprocess
 import sys
+
+#: Environment variable that lets learner code run without isolation (``1``) when
+#: neither root nor user namespaces are available. Unset, such a run is refused.
+ALLOW_UNCONFINED = "GRADING_ALLOW_UNCONFINED"
+#: Exit status of the launcher when it refuses to run learner code unconfined.
+REFUSED = 78
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUTS = 0x04000000
@@ -205,10 +227,144 @@ def _wait_and_forward(child):
     os._exit(os.WEXITSTATUS(status))
 
 
+def _tasks_of(uid):
+    """Number of threads (what ``RLIMIT_NPROC`` counts) of the processes of ``uid``."""
+    count = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fh:
+                fields = dict(line.split(":", 1) for line in fh if ":" in line)
+            if int(fields["Uid"].split()[0]) == uid:
+                count += int(fields["Threads"])
+        except (OSError, KeyError, ValueError):
+            continue
+    return count
+
+
+def _exec_bubblewrap(bwrap, config, report, report_fd):
+    """Start ``argv`` through bubblewrap (a grader who is not root); never returns."""
+    box = os.path.realpath(config["box"])
+    report["missing"] = [m for m in report["missing"] if not m.startswith("namespaces")]
+    target = (config.get("rewrite_file") or [None, None])[1]
+    _place_box(config, "/tmp")  # argv, environment and cwd as the program sees them
+    rewritten = _rewritten(config.get("rewrite_file"))
+    if rewritten:
+        fd = os.open(target.replace("{box}", box), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.write(fd, rewritten[1].encode())
+        os.close(fd)
+    report["measures"] += ["hidden-paths", "private-tmp", "pid-namespace", "user-namespace",
+                           "read-only-system"]
+    if config.get("network", False):
+        report["missing"].append("network namespace (kernel needs loopback)")
+    else:
+        report["measures"].append("no-network")
+    _write_report(report_fd, report)
+    argv = _bwrap_argv(bwrap, config)
+    if config.get("quiet"):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        os.close(null)
+    limits = dict(config.get("limits", {}))
+    if limits.get("processes") is not None:
+        # The program keeps the grader's user id, whose processes and threads count
+        # against the same limit: allow that many more than the grader already has.
+        limits["processes"] += _tasks_of(os.getuid())
+    _set_limits(limits)
+    _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl")
+    # An interrupt sent to the process group is for the program (a kernel sets its own
+    # handler), not for bubblewrap, whose end would end the sandbox.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.execve(bwrap, argv, config["env"])
+
+
 def _write_report(fd, report):
     if fd is not None:
         os.write(fd, json.dumps(report).encode())
         os.close(fd)
+
+
+def bubblewrap():
+    """Path of the ``bwrap`` program on the grader's ``PATH``, or ``None``."""
+    return shutil.which("bwrap")
+
+
+def _user_namespaces_work(bwrap):
+    """Whether ``bwrap`` can build a sandbox here (user namespaces allowed)."""
+    try:
+        done = subprocess.run(
+            [bwrap, "--unshare-all", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
+             "--", "/bin/true"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
+
+
+def isolation_mode():
+    """How learner code would be confined here.
+
+    Returns
+    -------
+    str
+        ``"root"`` (namespaces and a separate user), ``"user-namespace"``
+        (bubblewrap, for a grader who is not root), ``"unconfined"`` (neither
+        available, and :data:`ALLOW_UNCONFINED` is set) or ``"refused"``
+        (neither available: learner code will not run).
+
+    Examples
+    --------
+    >>> isolation_mode() in ("root", "user-namespace", "unconfined", "refused")
+    True
+    """
+    if os.geteuid() == 0:
+        return "root"
+    bwrap = bubblewrap()
+    if bwrap and _user_namespaces_work(bwrap):
+        return "user-namespace"
+    return "unconfined" if os.environ.get(ALLOW_UNCONFINED) == "1" else "refused"
+
+
+def refusal_message():
+    """The sentence a refused run prints (names the setting that lifts the refusal)."""
+    return (
+        "grading refuses to run learner code: the grader is not root and no user "
+        "namespace could be created (install bubblewrap, `apt-get install bubblewrap`, "
+        "and allow unprivileged user namespaces). To run learner code with resource "
+        f"limits only, at your own risk, set {ALLOW_UNCONFINED}=1."
+    )
+
+
+def _bwrap_argv(bwrap, config):
+    """The ``bwrap`` command that builds the confined view and starts ``argv``."""
+    box = os.path.realpath(config["box"])
+    hide = sorted({os.path.realpath(p) for p in config.get("hide", []) if os.path.isdir(p)},
+                  key=len)
+    expose = [os.path.realpath(p) for p in config.get("expose", []) if os.path.isdir(p)]
+    # No --new-session: the caller already started a session without a terminal,
+    # and the kernel must stay in its process group to receive interrupts.
+    argv = [bwrap, "--die-with-parent", "--unshare-user", "--unshare-pid",
+            "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+    if not config.get("network", False):
+        argv.append("--unshare-net")
+    argv += ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+    covered = []
+    for path in hide:
+        if _under(path, "/tmp") or any(_under(path, c) for c in covered):
+            continue  # the box replaces /tmp and everything under it
+        argv += ["--tmpfs", path]
+        covered.append(path)
+    argv += ["--bind", box, "/tmp"]
+    for path in expose:
+        if any(_under(path, c) for c in covered + ["/tmp"]):
+            argv += ["--ro-bind", path, path]
+    for path in covered:
+        argv += ["--remount-ro", path]
+    return argv + ["--chdir", config["cwd"], "--", *config["argv"]]
 
 
 def main(config_path):
@@ -230,8 +386,17 @@ def main(config_path):
             namespaces = True
         except OSError as exc:
             report["missing"].append(f"namespaces ({exc.strerror})")
-    else:
-        report["missing"].append("namespaces and separate user (grader is not root)")
+    if not namespaces:
+        bwrap = bubblewrap()
+        if bwrap and _user_namespaces_work(bwrap):
+            _exec_bubblewrap(bwrap, config, report, report_fd)
+        if os.environ.get(ALLOW_UNCONFINED) != "1":
+            report["refused"] = refusal_message()
+            _write_report(report_fd, report)
+            print(refusal_message(), file=sys.stderr)
+            os._exit(REFUSED)
+        report["missing"].append(
+            f"namespaces and separate user (no root, no user namespace; {ALLOW_UNCONFINED}=1)")
     _place_box(config, "/tmp" if namespaces else os.path.realpath(config["box"]))
     rewritten = _rewritten(config.get("rewrite_file"))
     if namespaces:

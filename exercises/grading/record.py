@@ -40,6 +40,7 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
 from .audit import answer_key_objects, audit_cells
+from .confine import isolation_mode, refusal_message
 from .sandbox import Limits, run_function
 from .spec import Outcome
 
@@ -427,6 +428,9 @@ def main(argv=None, *, course_root=None, db_url=None):
     args = parser.parse_args(argv)
     limits = Limits(cpu_seconds=args.cpu_seconds, wall_seconds=args.wall_seconds,
                     memory_bytes=args.memory_bytes)
+    if isolation_mode() == "refused":  # no isolation: learner code must not run
+        print(f"{args.assignment}: NOT GRADED ({refusal_message()})", file=sys.stderr)
+        return 1
     students = args.students or _submitted_students(args.course, args.assignment)
     status = 0
     for student in students:

@@ -19,7 +19,7 @@ ANSWER_KEY = {
     # sigmoid answered by the library under an alias: withheld.
     "sigmoid": "from course_lib.activations import sigmoid as expit\n\n"
                "def sigmoid(z):\n    return expit(z)\n",
-    # course_lib's sigmoid inside predict_proba: a fair use, full points.
+    # course_lib's sigmoid inside predict_proba: graded functions may not rely on course_lib.
     "predict_proba": "import course_lib\n\n"
                      "def predict_proba(X, w, b):\n"
                      "    return course_lib.sigmoid(np.asarray(X, dtype=float) @ w + b)\n",
@@ -70,8 +70,9 @@ DUNDER_IMPORT = "sigmoid = __import__('course' + '_lib').sigmoid\n"
 
 SUBMISSIONS = [
     Submission("honest_b"),
-    Submission("course_lib_answer", ANSWER_KEY, expected={"sigmoid_tests": 0.0},
-               flags=("answer-key",)),
+    Submission("course_lib_answer", ANSWER_KEY,
+               expected={"sigmoid_tests": 0.0, "predict_proba_tests": 0.0},
+               flags=("answer-key", "library")),
     Submission("always_equal", ALWAYS_EQUAL, expected=ZERO),
     Submission("os_exit", {"sigmoid": OS_EXIT_SIGMOID}, expected={"sigmoid_tests": 0.0},
                flags=("os._exit",)),

@@ -1,5 +1,7 @@
 """The pieces of the grade of record on their own: plain-data codec, audit, isolated process."""
 
+import os
+
 import numpy as np
 import pytest
 from graded_course import EXERCISES, INTEGRITY_LINE
@@ -72,7 +74,6 @@ def _rules(source):
 
 @pytest.mark.parametrize("source", [
     "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n",
-    "import course_lib\ndef predict_proba(X, w, b):\n    return course_lib.sigmoid(X @ w + b)\n",
     "from course_lib.losses import cross_entropy\ndef f(y, p):\n    return cross_entropy(y, p)\n",
     "def binary_cross_entropy(y, p):\n    return float(-np.mean(y * np.log(p)))\n",
     "data = np.loadtxt('data.csv')\nimport os\nx = os.path.join('a', 'b')\n",
@@ -89,6 +90,8 @@ def test_honest_code_is_not_flagged(source):
     ("from course_lib.losses import *\n", ("answer-key", ("binary_cross_entropy",))),
     ("import course_lib\ndef sigmoid(z):\n    return getattr(course_lib, 'sig' + 'moid')(z)\n",
      ("indirect-module", ("sigmoid",))),
+    ("import course_lib\ndef predict_proba(X, w, b):\n    return course_lib.sigmoid(X @ w + b)\n",
+     ("library", ("predict_proba",))),
     ("import os\nm = os\n", ("indirect-module", None)),
     ("def sigmoid(z):\n    return eval('1')\n", ("forbidden-name", ("sigmoid",))),
     ("import importlib\n", ("forbidden-import", None)),
@@ -148,7 +151,9 @@ def test_the_isolated_process_sees_no_course_no_network_and_writes_nothing():
     assert write in ("PermissionError", "OSError")
     assert cwd == "/tmp/work"
     assert "MISSING" not in str(result.isolation.get("missing")).upper()
-    assert {"hidden-paths", "no-network", "separate-user"} <= set(result.isolation["measures"])
+    # As root: another user; otherwise a user namespace without capabilities (confine.py).
+    identity = "separate-user" if os.geteuid() == 0 else "user-namespace"
+    assert {"hidden-paths", "no-network", identity} <= set(result.isolation["measures"])
 
 
 @pytest.mark.parametrize("body, status", [
