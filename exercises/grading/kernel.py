@@ -13,13 +13,21 @@ namespace. Nothing it does reaches the grades: those come from
 
 import os
 import shutil
-import tempfile
+import sys
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool, Float, Integer, List, Unicode
 
-from .sandbox import Limits, confine_command, make_box, sandbox_identity, scrubbed_environment
+from . import scratch
+from .sandbox import (
+    Limits,
+    confine_command,
+    make_box,
+    python_executable,
+    sandbox_identity,
+    scrubbed_environment,
+)
 
 __all__ = ["ConfinedKernelManager"]
 
@@ -42,7 +50,7 @@ class ConfinedKernelManager(AsyncKernelManager):
 
     def _prepare_box(self):
         if self._run_dir is None:
-            self._run_dir = tempfile.mkdtemp(prefix="grading-kernel-")
+            self._run_dir = scratch.temporary_dir("grading-kernel-")
             box = make_box(self._run_dir)
             ipc = box / "ipc"
             ipc.mkdir(mode=0o700)
@@ -66,6 +74,8 @@ class ConfinedKernelManager(AsyncKernelManager):
         _copy_submission_files(Path(cwd), box / "work")
         real_connection = os.path.realpath(self.connection_file)
         argv = [a if a != real_connection else "{box}/kernel.json" for a in cmd]
+        if os.path.realpath(argv[0]) == os.path.realpath(sys.executable):
+            argv[0] = python_executable()
         if Path(argv[0]).name.startswith("python"):
             argv[1:1] = ["-I", "-Xfrozen_modules=off"]
         replace = {"ip": "{box}/ipc/kernel"} if self.transport == "ipc" else {}

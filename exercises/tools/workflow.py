@@ -2,11 +2,11 @@
 
 Usage::
 
-    python exercises/tools/workflow.py release     [--assignment NAME]
-    python exercises/tools/workflow.py collect     [--assignment NAME]
-    python exercises/tools/workflow.py zip-collect [--assignment NAME]
-    python exercises/tools/workflow.py feedback    [--assignment NAME]
-    python exercises/tools/workflow.py grades
+    python -m tools.workflow release     [--assignment NAME]
+    python -m tools.workflow collect     [--assignment NAME]
+    python -m tools.workflow zip-collect [--assignment NAME]
+    python -m tools.workflow feedback    [--assignment NAME]
+    python -m tools.workflow grades
 
 Each step prints what it did. See ``exercises/README.md`` for the whole workflow.
 """
@@ -19,9 +19,7 @@ import sys
 import warnings
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from course import COURSE, assignments, check, load_api  # noqa: E402
+from .course import COURSE, assignments, check, load_api
 
 
 def _names(course, only):

@@ -93,14 +93,6 @@ class GradedCourse:
                                           "submitted", "autograded", "feedback", ".exchange"),
         )
         self.source = self.course / "source" / PS1 / f"{PS1}.ipynb"
-        if not self.source.exists():  # the committed notebook is built from these texts
-            sys.path.insert(0, str(self.course / "tools"))
-            try:
-                from assignment_texts import ASSIGNMENTS
-            finally:
-                sys.path.remove(str(self.course / "tools"))
-            self.source.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(ASSIGNMENTS[PS1](), str(self.source))
         config = self.course / "nbgrader_config.py"
         text = config.read_text()
         if INTEGRITY_LINE not in text:  # see test_course_config_loads_the_integrity_settings
@@ -167,7 +159,15 @@ class GradedCourse:
         from grading.export import submission_flags
 
         with self.gradebook() as gb:
-            return submission_flags(gb.find_submission(PS1, student))
+            return submission_flags(gb, PS1, student)
+
+    def status(self, student):
+        """``(status, cause)`` of the grade of record of a submission."""
+        from grading.gradebook import ledger
+
+        with self.gradebook() as gb:
+            entry = ledger(gb).get((PS1, student))
+        return (entry["status"], entry["cause"]) if entry else (None, None)
 
     def source_cells(self):
         with self.gradebook() as gb:
