@@ -18,6 +18,7 @@ help:
 	@echo "make lab    JupyterLab for running the chapters locally"
 	@echo "make bench  course_lib against scikit-learn, printed as a table"
 	@echo "make assignments | release | collect | zip-collect | autograde | feedback | grades"
+	@echo "make bench-grading [N=2]  time make autograde per submission and per stage"
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,7 +46,7 @@ test-browser: $(STAMP)
 	$(PYTEST) tests/browser
 
 test-exercises: $(STAMP)
-	$(PYTEST) -n 2 --dist loadfile tests/exercises
+	$(PYTEST) -n 2 --dist loadgroup tests/exercises
 
 test: lint test-lib test-notebooks book test-browser test-exercises
 	@echo "make test: all checks passed"

@@ -14,6 +14,7 @@ namespace. Nothing it does reaches the grades: those come from
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
@@ -30,6 +31,9 @@ from .sandbox import (
 )
 
 __all__ = ["ConfinedKernelManager"]
+
+#: Longest run folder that leaves room for ``box/ipc/kernel-<n>`` in a Unix socket path.
+SOCKET_ROOM = 80
 
 
 class ConfinedKernelManager(AsyncKernelManager):
@@ -51,6 +55,10 @@ class ConfinedKernelManager(AsyncKernelManager):
     def _prepare_box(self):
         if self._run_dir is None:
             self._run_dir = scratch.temporary_dir("grading-kernel-")
+            if len(self._run_dir) > SOCKET_ROOM:  # a Unix socket path holds 107 bytes at most
+                os.rmdir(self._run_dir)
+                self._run_dir = tempfile.mkdtemp(prefix="grading-kernel-", dir="/tmp")
+                scratch.adopt(self._run_dir)
             box = make_box(self._run_dir)
             ipc = box / "ipc"
             ipc.mkdir(mode=0o700)
@@ -89,6 +97,12 @@ class ConfinedKernelManager(AsyncKernelManager):
             network=not self.isolate_network, env=env,
             rewrite_file=[real_connection, "{box}/kernel.json", replace], quiet=True,
         )
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+        process = getattr(self.provisioner, "process", None)
+        if process is not None and self._run_dir is not None:
+            scratch.note_process(self._run_dir, process.pid)
 
     async def _async_cleanup_resources(self, restart=False):
         await super()._async_cleanup_resources(restart=restart)

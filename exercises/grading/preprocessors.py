@@ -142,12 +142,14 @@ class GradeOfRecordSettings(Configurable):
     wall_seconds = Float(60.0, help="Wall-clock time of one request.").tag(config=True)
     memory_bytes = Integer(2 * 2**30, help="Address space of the isolated process.").tag(
         config=True)
+    start_seconds = Float(60.0, help="Time the isolated Python may take to start; "
+                                     "beyond it the submission is not graded.").tag(config=True)
 
     def limits(self):
         from .sandbox import Limits
 
         return Limits(cpu_seconds=self.cpu_seconds, wall_seconds=self.wall_seconds,
-                      memory_bytes=self.memory_bytes)
+                      memory_bytes=self.memory_bytes, start_seconds=self.start_seconds)
 
 
 class BeginGradeOfRecord(NbGraderPreprocessor):

@@ -280,6 +280,7 @@ class Session:
         self._proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                       stderr=self._stderr_file, start_new_session=True,
                                       cwd=self.run_dir)
+        scratch.note_process(self.run_dir, self._proc.pid)
         try:
             first = self._reply(self.limits.start_seconds)
         except EOFError:

@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-__all__ = ["PREFIX", "remove_stale", "scratch_dir", "temporary_dir"]
+__all__ = ["PREFIX", "adopt", "note_process", "remove_stale", "scratch_dir", "temporary_dir"]
 
 PREFIX = "grading-"
 _ROOT = None
@@ -46,6 +46,37 @@ def temporary_dir(prefix):
     return tempfile.mkdtemp(prefix=prefix, dir=scratch_dir())
 
 
+def adopt(folder):
+    """Mark a folder made elsewhere (a short path for a socket) as this process's.
+
+    A link to it in :func:`scratch_dir` lets :func:`remove_stale` find it if
+    this process is killed.
+    """
+    os.symlink(folder, scratch_dir() / Path(folder).name)
+
+
+def note_process(folder, pid):
+    """Record that ``folder`` belongs to the confined process group ``pid``.
+
+    If the grader is killed, :func:`remove_stale` ends that group too (a
+    kernel or an isolated session whose grader is gone has nobody to answer).
+    """
+    Path(folder, "process-group").write_text(str(int(pid)), encoding="ascii")
+
+
+def _end_group(folder):
+    try:
+        pgid = int(Path(folder, "process-group").read_text(encoding="ascii"))
+        cmdline = Path(f"/proc/{pgid}/cmdline").read_bytes()
+    except (OSError, ValueError):
+        return
+    if b"confine.py" in cmdline:  # still the launcher we started, not a reused number
+        try:
+            os.killpg(pgid, 9)
+        except OSError:
+            pass
+
+
 def _alive(pid):
     try:
         os.kill(pid, 0)
@@ -70,6 +101,12 @@ def remove_stale():
         if not path.is_dir() or path.is_symlink() or not suffix.isdigit():
             continue
         if int(suffix) != os.getpid() and not _alive(int(suffix)):
+            for folder in path.iterdir():
+                _end_group(folder)
+                if folder.is_symlink():  # adopted: the folder lies elsewhere
+                    target = os.readlink(folder)
+                    if Path(target).name.startswith(PREFIX):
+                        shutil.rmtree(target, ignore_errors=True)
             shutil.rmtree(path, ignore_errors=True)
             removed.append(str(path))
     return removed

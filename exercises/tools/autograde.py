@@ -150,6 +150,11 @@ def main(argv=None):
         seconds[key] = time.perf_counter() - started
         with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
             entry = gradebook.ledger(gb).get((assignment, student))
+            if not result.get("success") and (not entry or entry["status"] == gradebook.GRADED):
+                # nbgrader failed before the grade of record began: never keep an old grade
+                cause = f"nbgrader's autograde failed: {_last_line(result)}"
+                gradebook.mark_not_graded(gb, assignment, student, cause)
+                entry = gradebook.ledger(gb).get((assignment, student))
         if not result.get("success") or not entry or entry["status"] != gradebook.GRADED:
             failed.append(key)
             cause = entry["cause"] if entry else "nbgrader failed"
@@ -166,6 +171,12 @@ def main(argv=None):
     if not pairs:
         print("no submissions under exercises/submitted/<student>/<assignment>/")
     return 1 if failed else 0
+
+
+def _last_line(result):
+    """The last line of nbgrader's error (or log), for a one-line cause."""
+    text = (result.get("error") or result.get("log") or "no message").strip().splitlines()
+    return text[-1][:300] if text else "no message"
 
 
 def _summary(api, assignment, student, entry):

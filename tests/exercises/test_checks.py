@@ -179,3 +179,33 @@ def test_code_arguments_are_built_from_numpy_only():
 
     f = materialize(Code("lambda w: float(np.sum(w ** 2))"))
     assert f(np.array([1.0, 2.0])) == 5.0
+
+
+def _readme_table():
+    """``{assignment: (functions, auto points, written points)}`` from exercises/README.md."""
+    from notebook_tools import COURSE
+
+    rows = {}
+    for line in (COURSE / "README.md").read_text(encoding="utf-8").splitlines():
+        match = re.match(r"\| `(ps\d\w+)` \| (.+?) \| (\d+) \+ (\d+) \|", line)
+        if match:
+            functions = re.findall(r"`(\w+)`", match.group(2))
+            rows[match.group(1)] = (functions, float(match.group(3)), float(match.group(4)))
+    return rows
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_notebook_is_the_one_truth_the_readme_and_catalogue_agree(assignment):
+    """Functions and points live in the source notebook; every other place must agree."""
+    nb = read_source(assignment)
+    auto = sum(float(nbgrader_meta(c)["points"]) for c in nb.cells
+               if nbgrader_meta(c).get("grade") and c.cell_type == "code")
+    written = sum(float(nbgrader_meta(c)["points"]) for c in nb.cells
+                  if nbgrader_meta(c).get("grade") and c.cell_type == "markdown")
+    checks_, references = checks(assignment)
+    assert _readme_table()[assignment] == (graded_functions(assignment), auto, written)
+    assert [c.function for c in checks_] == graded_functions(assignment)
+    assert {c.grade_id for c in checks_} == {
+        nbgrader_meta(c)["grade_id"] for c in nb.cells
+        if nbgrader_meta(c).get("grade") and c.cell_type == "code"}
+    assert set(references) == set(graded_functions(assignment))

@@ -9,11 +9,13 @@ the gradebook back through nbgrader's ``Gradebook`` API. The repository is
 never written to.
 """
 
+import atexit
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,6 +80,11 @@ def _environment(course):
     env["NBGRADER_EXCHANGE"] = str(course.parent / "exchange")
     env["JUPYTER_RUNTIME_DIR"] = str(course.parent / "runtime")
     env["PYTHONWARNINGS"] = "ignore"
+    # The grader's temporary folders go here, where a test can see what is left
+    # (a short path: the kernel's Unix sockets live below it).
+    tmp = tempfile.mkdtemp(prefix="gt-", dir="/tmp")
+    atexit.register(shutil.rmtree, tmp, True)
+    env["TMPDIR"] = tmp
     return env
 
 
@@ -143,6 +150,21 @@ class GradedCourse:
         self.summary = done.stdout
         self.log.append(done.stdout + done.stderr)
         assert done.returncode == 0, done.stderr[-3000:]
+
+    def autograde(self, *args, python=None, check=True):
+        """``python -m tools.autograde`` on this course, as ``make autograde`` runs it."""
+        done = subprocess.run([str(python or sys.executable), "-m", "tools.autograde",
+                               "--course", str(self.course), *args],
+                              cwd=self.course, env=self.env, capture_output=True, text=True,
+                              timeout=1800)
+        self.log.append(done.stdout + done.stderr)
+        if check and done.returncode != 0:
+            raise AssertionError(f"autograde failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        return done
+
+    def leftovers(self):
+        """The grader's temporary folders left in this course's temporary folder."""
+        return sorted(p.name for p in Path(self.env["TMPDIR"]).glob("grading-*"))
 
     def gradebook(self):
         from nbgrader.api import Gradebook
