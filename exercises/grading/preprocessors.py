@@ -15,7 +15,7 @@ import time
 
 from nbformat.v4 import new_output
 from nbgrader import utils
-from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor, SaveAutoGrades
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor, SaveAutoGrades
 from traitlets import Float, Integer, Unicode
 from traitlets.config import Configurable
 
@@ -25,10 +25,39 @@ __all__ = [
     "GradeOfRecordSettings",
     "SaveGradeOfRecord",
     "StripHiddenTests",
+    "cut_hidden_tests",
 ]
 
 
-class StripHiddenTests(ClearHiddenTests):
+def cut_hidden_tests(source, placeholder, begin="BEGIN HIDDEN TESTS", end="END HIDDEN TESTS"):
+    r"""``(source without its hidden-test regions, whether there was one)``.
+
+    The one place the hidden-test cut is written: used before the kernel runs
+    (:class:`StripHiddenTests`) and on the feedback (``tools.feedback_filter``).
+    Each region, markers included, becomes ``placeholder``; a region that is
+    never closed runs to the end of the cell, so nothing after an unmatched
+    ``BEGIN`` survives.
+
+    Examples
+    --------
+    >>> cut_hidden_tests("a\n### BEGIN HIDDEN TESTS\nsecret\n### END HIDDEN TESTS\nb", "# cut")
+    ('a\n# cut\nb', True)
+    >>> cut_hidden_tests("a\n### BEGIN HIDDEN TESTS\nsecret", "# cut")
+    ('a\n# cut', True)
+    """
+    lines, hidden, inside = [], False, False
+    for line in source.split("\n"):
+        if begin in line:
+            inside = hidden = True
+            lines.append(placeholder)
+        elif end in line:
+            inside = False
+        elif not inside:
+            lines.append(line)
+    return "\n".join(lines), hidden
+
+
+class StripHiddenTests(NbGraderPreprocessor):
     """Remove hidden-test regions from grade cells; leave every other cell alone."""
 
     placeholder = Unicode(
@@ -38,14 +67,8 @@ class StripHiddenTests(ClearHiddenTests):
     ).tag(config=True)
 
     def preprocess_cell(self, cell, resources, cell_index):
-        if cell.cell_type != "code" or not utils.is_grade(cell):
-            return cell, resources
-        try:
-            removed = self._remove_hidden_test_region(cell)
-        except RuntimeError:  # unbalanced markers: keep nothing of the cell
-            cell.source, removed = "", True
-        if removed:
-            cell.source = (cell.source.rstrip() + "\n" + self.placeholder).lstrip("\n")
+        if cell.cell_type == "code" and utils.is_grade(cell):
+            cell.source, _ = cut_hidden_tests(cell.source, self.placeholder)
         return cell, resources
 
 

@@ -2,13 +2,13 @@
 
 Copies the course to a temporary folder, makes ``N`` submissions per
 assignment (alternately the reference solutions and a mistaken notebook whose
-first function returns 0), then autogrades them one by one exactly as
-``make autograde`` does (:func:`tools.autograde.main` per submission, in one
-process) and prints the median and 95th percentile of the time per submission
-and per stage: the whole call, nbgrader's autograde with the grade of record
-inside it, and the grade of record's own time (which runs concurrently with
-the kernel). Every reference submission must get full marks and every
-mistaken one lose the first function's points, or the benchmark fails.
+first function returns 0), autogrades them in one batch exactly as
+``make autograde`` does (:func:`tools.autograde.main`), and prints the median
+and 95th percentile of the time per submission and per stage: nbgrader's
+autograde with the grade of record inside it (the cost of a submission), and
+the grade of record's own time (it runs concurrently with the kernel). Every
+reference submission must get full marks and every mistaken one lose the first
+function's points, or the benchmark fails.
 
 Usage::
 
@@ -85,31 +85,33 @@ def main(argv=None):
                                folder / f"{name}.ipynb")
                 subs.append((name, student))
         rows, problems = [], []
+        out = io.StringIO()
+        started = time.perf_counter()
+        with contextlib.redirect_stdout(out):
+            status = autograde.main(["--course", str(course)])
+        batch = time.perf_counter() - started
+        text = out.getvalue()
         for name, student in subs:
-            out = io.StringIO()
-            started = time.perf_counter()
-            with contextlib.redirect_stdout(out):
-                status = autograde.main(["--course", str(course), "--assignment", name,
-                                         "--student", student])
-            total = time.perf_counter() - started
-            text = out.getvalue()
-            found = re.search(r"autograded \S+ in ([\d.]+) s \(grade of record ([\d.]+) s", text)
-            score = re.search(r": ([\d.]+) / ([\d.]+) \(grade of record\)", text)
+            found = re.search(rf"autograded {student}/{name} in ([\d.]+) s "
+                              rf"\(grade of record ([\d.]+) s", text)
+            score = re.search(rf"{name} {student}: ([\d.]+) / ([\d.]+) \(grade of record\)",
+                              text)
             if status or not found or not score:
-                problems.append(f"{name} {student}: not graded\n{text}")
+                problems.append(f"{name} {student}: not graded")
                 continue
             got, top = float(score.group(1)), float(score.group(2))
             if (student.startswith("ref") and got != top) or (
                     student.startswith("wrong") and got >= top):
                 problems.append(f"{name} {student}: {got:g} / {top:g}")
-            rows.append((name, student, total, float(found.group(1)), float(found.group(2))))
-            print(f"{name:22s} {student:7s} {got:g}/{top:g}  total {total:.2f} s  "
-                  f"nbgrader+record {float(found.group(1)):.2f} s  "
-                  f"record alone {float(found.group(2)):.2f} s", flush=True)
+            total, record = float(found.group(1)), float(found.group(2))
+            rows.append((name, student, total, record))
+            print(f"{name:22s} {student:7s} {got:g}/{top:g}  per submission {total:.2f} s  "
+                  f"(grade of record alone {record:.2f} s, concurrent with the kernel)")
+        print(f"batch of {len(subs)}: {batch:.1f} s in all, {batch / len(subs):.2f} s per "
+              "submission (with the start-up check and the score table)")
     for label, chosen in (("all", rows), ("reference", [r for r in rows
                                                        if r[1].startswith("ref")])):
-        for stage, index in (("per submission", 2), ("nbgrader+record", 3),
-                             ("record alone", 4)):
+        for stage, index in (("per submission", 2), ("grade of record", 3)):
             values = [r[index] for r in chosen]
             if values:
                 print(f"{label:9s} {stage:16s} n={len(values):3d}  median "

@@ -9,8 +9,8 @@ from datetime import datetime
 
 import pytest
 from course_copy import PY, CourseCopy
+from grading.preprocessors import cut_hidden_tests
 from notebook_tools import ASSIGNMENTS, COURSE
-from tools.feedback_filter import hide_hidden_source
 from tools.lms_collector import parse_submission_name
 
 pytestmark = pytest.mark.nbgrader
@@ -96,7 +96,7 @@ def test_submission_file_names():
 
 def test_hidden_regions_are_cut_from_feedback_sources():
     source = "a = 1\n### BEGIN HIDDEN TESTS\nsecret()\n### END HIDDEN TESTS\nb = 2"
-    text, hidden = hide_hidden_source(source, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "# gone")
+    text, hidden = cut_hidden_tests(source, "# gone")
     assert hidden and text == "a = 1\n# gone\nb = 2"
-    assert hide_hidden_source("a = 1", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "#") == (
+    assert cut_hidden_tests("a = 1", "#") == (
         "a = 1", False)
