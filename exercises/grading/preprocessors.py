@@ -232,6 +232,7 @@ class SaveGradeOfRecord(SaveAutoGrades):
                 raise
             written = record.write_record(gb, root, assignment, student, judged, digest)
         RECORD_SECONDS[(assignment, student)] = judged.seconds
+        record.annotate(nb, written)  # nbgrader writes this notebook after the last step
         resources.setdefault("grade_of_record", []).append(written)
         return nb, resources
 

@@ -43,8 +43,8 @@ from .sandbox import Limits
 from .secret import case_rng, read_or_create, secret_path
 
 __all__ = [
-    "Judged", "NotebookRecord", "RefusedSubmission", "begin", "course_settings", "grade_on_disk",
-    "judge_on_disk", "main", "write_record",
+    "Judged", "NotebookRecord", "RefusedSubmission", "annotate", "begin", "course_settings",
+    "grade_on_disk", "judge_on_disk", "main", "write_record",
 ]
 
 MAX_NOTEBOOK_BYTES = 20 * 2**20
@@ -250,15 +250,8 @@ def write_record(gb, root, assignment, student, judged, digest):
     return record
 
 
-def _annotate_autograded(root, assignment, student, notebook, record):
-    """Append each test cell's verdict to the autograded notebook (shown in the feedback)."""
-    path = root / "autograded" / student / assignment / f"{notebook}.ipynb"
-    if not path.is_file() or path.is_symlink():
-        return
-    try:
-        nb = read_notebook(path)
-    except Exception:  # noqa: BLE001 - a broken autograded notebook gets no verdicts
-        return
+def annotate(nb, record):
+    """Append each test cell's verdict to a notebook (the autograded one, for the feedback)."""
     by_id = {v.grade_id: v for v in record.verdicts}
     scores = {gid: (s, m) for gid, s, m in record.scores}
     for cell in nb.cells:
@@ -277,6 +270,19 @@ def _annotate_autograded(root, assignment, student, notebook, record):
             lines += [f"Flagged for manual review: {f}" for f in record.flags]
         cell.outputs.append(nbformat.v4.new_output("stream", name="stdout",
                                                    text="\n".join(lines) + "\n"))
+    return nb
+
+
+def _annotate_autograded(root, assignment, student, notebook, record):
+    """:func:`annotate` the autograded notebook on disk, if there is one."""
+    path = root / "autograded" / student / assignment / f"{notebook}.ipynb"
+    if not path.is_file() or path.is_symlink():
+        return
+    try:
+        nb = read_notebook(path)
+    except Exception:  # noqa: BLE001 - a broken autograded notebook gets no verdicts
+        return
+    annotate(nb, record)
     mode = path.stat().st_mode
     os.chmod(path, 0o644)
     with _quiet():

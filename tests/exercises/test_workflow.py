@@ -35,10 +35,14 @@ def test_make_assignments_fails_when_a_reference_solution_is_wrong(tmp_path):
     course = CourseCopy(tmp_path)
     path = course.root / "source" / "ps1_sigmoid_bce" / "ps1_sigmoid_bce.ipynb"
     path.write_text(path.read_text().replace("return float(-np.mean(", "return float(-np.sum("))
-    done = subprocess.run([PY, str(course.root / "tools" / "assignments.py"), "ps1_sigmoid_bce",
-                           "--course", str(course.root)], capture_output=True, text=True)
+    done = subprocess.run([PY, "-m", "tools.assignments", "ps1_sigmoid_bce",
+                           "--course", str(course.root)], cwd=course.root, capture_output=True,
+                          text=True)
     assert done.returncode == 1
     assert "source ps1_sigmoid_bce: binary_cross_entropy_tests fails" in done.stderr
+    # the grade of record's engine says so too
+    assert ("source ps1_sigmoid_bce: binary_cross_entropy_tests fails the grade of record"
+            in done.stderr)
 
 
 def test_release_and_collect_through_the_local_exchange(tmp_path):
