@@ -27,7 +27,7 @@ import time
 import warnings
 from pathlib import Path
 
-from grading import gradebook, scratch
+from grading import gradebook, record, scratch
 from grading.intake import irregular_entries, submission_digest
 from grading.sandbox import GradingUnavailable, Limits, Session
 
@@ -145,6 +145,16 @@ def main(argv=None):
                 and entry["digest"] == digest):
             print(f"unchanged, skipped: {key}")
             continue
+        if irregular:  # refused before nbgrader copies anything of it
+            with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+                cause = "refused: not regular files"
+                try:
+                    record.begin(gb, course, assignment, student)
+                except record.RefusedSubmission as exc:
+                    cause = str(exc)
+            failed.append(key)
+            print(f"NOT GRADED: {key}: {cause}", file=sys.stderr)
+            continue
         started = time.perf_counter()
         result = api.autograde(assignment, student, force=True, create=True)
         seconds[key] = time.perf_counter() - started
@@ -162,9 +172,9 @@ def main(argv=None):
             continue
         from grading.preprocessors import RECORD_SECONDS
 
-        record = RECORD_SECONDS.get((assignment, student), float("nan"))
+        own = RECORD_SECONDS.get((assignment, student), float("nan"))
         print(f"autograded {key} in {seconds[key]:.2f} s "
-              f"(grade of record {record:.2f} s, concurrent with the kernel)")
+              f"(grade of record {own:.2f} s, concurrent with the kernel)")
         print("    " + _summary(api, assignment, student, entry))
     shown = [args.assignment] if args.assignment else names
     print_table(score_table(api, shown), shown, seconds)
