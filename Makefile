@@ -22,6 +22,7 @@ help:
 	@echo "make lab    JupyterLab for running the chapters locally"
 	@echo "make bench  course_lib against scikit-learn, printed as a table"
 	@echo "make assignments | release | collect | zip-collect | autograde | feedback | grades"
+	@echo "make bench-grading [N=2]  time make autograde per submission and per stage"
 
 # One line saying what is needed and what was found when an interpreter is missing or too old.
 # Usage: $(call check_python,<interpreter>)
@@ -72,7 +73,7 @@ test-book: $(STAMP)
 	$(PYTEST) -p no:xdist tests/book
 
 test-exercises: $(STAMP)
-	$(PYTEST) -n 2 --dist loadfile tests/exercises
+	$(PYTEST) -n 2 --dist loadgroup tests/exercises
 
 test: lint test-lib test-notebooks book test-browser test-book test-exercises
 	@echo "make test: all checks passed"

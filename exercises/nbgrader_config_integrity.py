@@ -13,7 +13,12 @@ if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
 from grading.kernel import ConfinedKernelManager  # noqa: E402
-from grading.preprocessors import BoundedExecute, StripHiddenTests  # noqa: E402
+from grading.preprocessors import (  # noqa: E402
+    BeginGradeOfRecord,
+    BoundedExecute,
+    SaveGradeOfRecord,
+    StripHiddenTests,
+)
 from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties,
@@ -24,16 +29,20 @@ from nbgrader.preprocessors import (  # noqa: E402
     LimitOutput,
     OverwriteCells,
     OverwriteKernelspec,
-    SaveAutoGrades,
 )
 
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
 
 # Locked cells come back from the gradebook, deleted test cells too; then the
-# hidden tests are cut out before the kernel starts (their points are decided
-# outside the kernel by grading/record.py).
-c.OverwriteCells.add_missing_cells = True
+# hidden tests are cut out before the kernel starts. The points are the grade
+# of record: BeginGradeOfRecord zeroes them and starts judging in an isolated
+# process while the kernel runs; SaveGradeOfRecord writes the verdicts (the
+# kernel's own scores never count). So `make autograde`, plain
+# `nbgrader autograde` and the formgrader's Autograde button all give the
+# grade of record, or nothing (0, "needs manual grade", not graded).
+c.GradeOfRecordSettings.course_root = HERE
 c.Autograde.sanitize_preprocessors = [
+    BeginGradeOfRecord,
     ClearOutput,
     DeduplicateIds,
     OverwriteKernelspec,
@@ -46,7 +55,7 @@ c.Autograde.autograde_preprocessors = [
     IgnorePattern,
     ClearMetadataPreprocessor,
     LimitOutput,
-    SaveAutoGrades,
+    SaveGradeOfRecord,
     AssignLatePenalties,
     CheckCellMetadata,
 ]
@@ -55,14 +64,10 @@ c.Autograde.autograde_preprocessors = [
 # resource limits; the working folder is not on the import path.
 c.Execute.kernel_manager_class = ConfinedKernelManager
 c.ConfinedKernelManager.hide = [HERE]
-c.Execute.extra_arguments = [
-    "--HistoryManager.hist_file=:memory:",
-    "--InteractiveShellApp.ignore_cwd=True",
-]
-if "timeout" not in c.Execute:
-    c.Execute.timeout = 60  # seconds per cell
+# (Execute.extra_arguments and Execute.timeout are set in nbgrader_config.py.)
 c.Execute.interrupt_on_timeout = True
 c.BoundedExecute.max_output_chars = 200_000
+c.BoundedExecute.max_run_seconds = 180  # the whole notebook, per submission
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 40
 

@@ -8,26 +8,26 @@ AUTOGRADE_ARGS = $(if $(STUDENT),--student $(STUDENT)) $(if $(FORCE),--force)
 
 # Release versions of the notebooks, and a check that sources pass and releases fail.
 assignments: $(STAMP)
-	$(PY) exercises/tools/assignments.py $(ASSIGNMENT)
+	cd exercises && $(CURDIR)/$(PY) -m tools.assignments $(ASSIGNMENT)
 
 # Release versions only (no test runs), for the book's download links.
 release-notebooks: $(STAMP)
-	$(PY) exercises/tools/assignments.py --no-check
+	cd exercises && $(CURDIR)/$(PY) -m tools.assignments --no-check
 
 release: release-notebooks
-	$(PY) exercises/tools/workflow.py release $(EXERCISE_ARGS)
+	cd exercises && $(CURDIR)/$(PY) -m tools.workflow release $(EXERCISE_ARGS)
 
 collect: $(STAMP)
-	$(PY) exercises/tools/workflow.py collect $(EXERCISE_ARGS)
+	cd exercises && $(CURDIR)/$(PY) -m tools.workflow collect $(EXERCISE_ARGS)
 
 zip-collect: $(STAMP)
-	$(PY) exercises/tools/workflow.py zip-collect $(EXERCISE_ARGS)
+	cd exercises && $(CURDIR)/$(PY) -m tools.workflow zip-collect $(EXERCISE_ARGS)
 
 autograde: $(STAMP)
-	$(PY) exercises/tools/autograde.py $(EXERCISE_ARGS) $(AUTOGRADE_ARGS)
+	cd exercises && $(CURDIR)/$(PY) -m tools.autograde $(EXERCISE_ARGS) $(AUTOGRADE_ARGS)
 
 feedback: $(STAMP)
-	$(PY) exercises/tools/workflow.py feedback $(EXERCISE_ARGS)
+	cd exercises && $(CURDIR)/$(PY) -m tools.workflow feedback $(EXERCISE_ARGS)
 
 grades: $(STAMP)
-	$(PY) exercises/tools/workflow.py grades
+	cd exercises && $(CURDIR)/$(PY) -m tools.workflow grades

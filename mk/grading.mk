@@ -2,7 +2,7 @@
 .PHONY: test-grading record
 
 test-grading: $(STAMP)
-	$(PYTEST) -n 2 --dist loadfile tests/grading
+	$(PYTEST) -n 2 --dist loadfile --doctest-modules tests/grading exercises/grading exercises/tools
 
 test: test-grading
 
@@ -10,3 +10,9 @@ test: test-grading
 record: $(STAMP)
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make record ASSIGNMENT=<name> [STUDENTS=...]"; exit 2; }
 	cd exercises && $(CURDIR)/$(PY) -m grading.record $(ASSIGNMENT) $(STUDENTS)
+
+# make bench-grading [N=2]: N generated submissions per assignment (reference and mistaken),
+# autograded one by one; prints the median and 95th percentile per submission and per stage.
+.PHONY: bench-grading
+bench-grading: $(STAMP)
+	cd exercises && $(CURDIR)/$(PY) -m tools.bench_grading --n $(or $(N),2)

@@ -1,10 +1,13 @@
-"""Run a learner's solution cells and call one function on the check cases.
+"""Run a learner's solution cells once and call the graded functions on the check cases.
 
 Two roles in one file:
 
-* as a script (``python -I harness.py INPUT OUTPUT``), inside the isolated
-  process: it executes the setup code and the solution cells, calls the graded
-  function on every case and writes the outcomes as JSON;
+* as a script (``python -I harness.py INPUT OUTDIR``), inside the isolated
+  process of one submission (:func:`serve`): it executes the setup code and the
+  solution cells once, then answers the trusted side's requests ("call
+  ``predict_proba`` on its cases, with the references standing in for the
+  other graded functions" or "... with the learner's own ``sigmoid``"), each
+  in a forked child, and writes the outcomes as JSON;
 * as a module, in the trusted process: :func:`encode` writes the cases,
   :func:`decode` reads the outcomes back and rejects anything that is not
   plain data (numbers, strings, tuples, lists, dicts, numeric arrays).
@@ -23,6 +26,8 @@ import sys
 MAX_DEPTH = 6
 MAX_ITEMS = 2_000_000
 MAX_STRING = 2_000
+#: Longest error or warning text that leaves the isolated process (it reaches the feedback).
+ERROR_CHARS = 200
 NUMERIC_KINDS = {"f": "float64", "i": "int64", "u": "uint64", "b": "bool"}
 #: Array and scalar dtypes that cross as they are; others become their kind's default.
 DTYPES = frozenset({
@@ -193,8 +198,7 @@ def _decode_array(data, np, count):
         raise PlainDataError("array data out of range") from exc
 
 
-# ---------------------------------------------------------------------------
-# the isolated side
+# the isolated side: one process per submission, one fork per request
 # ---------------------------------------------------------------------------
 
 
@@ -219,8 +223,14 @@ class _CappedStream:
         return False
 
 
-def _without_magics(source):
-    """Replace IPython magic and shell lines (``%...``, ``!...``) by ``pass``."""
+def without_magics(source):
+    """Replace IPython magic and shell lines (``%...``, ``!...``) by ``pass``.
+
+    Examples
+    --------
+    >>> without_magics("%timeit f(1)\\nx = 1")
+    'pass\\nx = 1'
+    """
     lines = []
     for line in source.split("\n"):
         stripped = line.lstrip()
@@ -230,42 +240,31 @@ def _without_magics(source):
     return "\n".join(lines)
 
 
-def _describe(exc):
-    text = f"{type(exc).__name__}: {exc}"
-    return text if len(text) <= 500 else text[:497] + "..."
+#: The name the audit imports (it parses cells by the same rule).
+_without_magics = without_magics
 
 
-def _run(request, np):
-    import builtins
+def describe(text, limit=ERROR_CHARS):
+    """``text`` (an exception becomes ``"Type: message"``) cut to ``limit`` characters.
 
-    namespace = {"__name__": "__main__", "__builtins__": builtins}
-    report = {"cells": [], "function_found": False, "results": {}, "references_error": None}
-    for cell in request["cells"]:
-        entry = {"cell": cell["id"], "error": None}
-        try:
-            code = compile(_without_magics(cell["source"]), f"<cell {cell['id']}>", "exec")
-            exec(code, namespace)  # noqa: S102 - running the cells is this process's job
-        except BaseException as exc:  # noqa: BLE001 - SystemExit etc. count as errors
-            entry["error"] = _describe(exc)
-        report["cells"].append(entry)
-    function = namespace.get(request["function"])
-    report["function_found"] = callable(function)
-    # The other graded functions are replaced by their references, so that a
-    # mistake in one costs only that one's points.
-    for name, reference in _references(request, report).items():
-        if name != request["function"]:
-            namespace[name] = reference
+    Error messages cross into the feedback; the cap keeps a learner's code from
+    carrying file contents or hidden inputs out through them.
 
-    def build_code(source):
-        return eval(source, {"np": np, "__builtins__": builtins})  # noqa: S307
-
-    for grade_id, cases in request["checks"].items():
-        report["results"][grade_id] = [_call(function, case, np, build_code) for case in cases]
-    return report
+    Examples
+    --------
+    >>> describe(ValueError("bad"))
+    'ValueError: bad'
+    >>> len(describe(ValueError("x" * 1000)))
+    200
+    """
+    if isinstance(text, BaseException):
+        text = f"{type(text).__name__}: {text}"
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _references(request, report):
-    spec = request.get("references")
+def _references(spec, errors):
+    """``REFERENCES`` of the catalogue module named in the request (empty on failure)."""
     if not spec:
         return {}
     import importlib
@@ -277,7 +276,7 @@ def _references(request, report):
         module = importlib.import_module(spec["module"])
         return dict(getattr(module, "REFERENCES", {}))
     except BaseException as exc:  # noqa: BLE001
-        report["references_error"] = _describe(exc)
+        errors.append(describe(exc))
         return {}
     finally:
         sys.path.remove(path)
@@ -297,44 +296,163 @@ def _call(function, case, np, build_code):
         try:
             value = function(*args, **kwargs)
         except BaseException as exc:  # noqa: BLE001
-            return {**failed, "error": _describe(exc)}
-    seen = [_describe_warning(w) for w in caught[:20]]
+            return {**failed, "error": describe(exc)}
+    seen = [describe(f"{getattr(w.category, '__name__', 'Warning')}: {w.message}")
+            for w in caught[:20]]
     try:
         plain = encode(value, np)
         after = [encode(a, np) if isinstance(a, np.ndarray) else None for a in args]
     except BaseException as exc:  # noqa: BLE001
-        return {**failed, "error": f"unusable return value: {exc}"}
+        return {**failed, "error": f"unusable return value: {describe(exc)}"}
     return {"value": plain, "args_after": {"__tuple__": after}, "error": None, "warnings": seen}
 
 
-def _describe_warning(w):
-    text = f"{getattr(w.category, '__name__', 'Warning')}: {w.message}"
-    return text if len(text) <= 300 else text[:297] + "..."
+def _answer(request, job, namespace, references, np):
+    """In the forked child: bind the names, call the function on its cases, write the report."""
+    import builtins
+    import os
+    import tempfile
+
+    function = job["function"]
+    own = set(job.get("own", ()))
+    for name, reference in references.items():
+        if name != function and name not in own:
+            namespace[name] = reference
+    work = os.path.join(os.path.dirname(os.path.abspath(__file__)), "work")
+    os.chdir(tempfile.mkdtemp(prefix="call-", dir=work))
+
+    def build_code(source):
+        return eval(source, {"np": np, "__builtins__": builtins})  # noqa: S307
+
+    target = namespace.get(function)
+    checks = request["functions"][function]
+    report = {"function_found": callable(target), "results": {}}
+    for grade_id, cases in checks.items():
+        report["results"][grade_id] = [_call(target, case, np, build_code) for case in cases]
+    return report
 
 
-def main(input_path, output_path):
-    """Read the request, run it with learner output captured, write the report."""
+def _write_json(path, data):
+    import os
+
+    tmp = path + ".part"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(data, allow_nan=True))
+    os.replace(tmp, path)
+
+
+def _wait(pid, seconds):
+    """Wait for a child at most ``seconds``; its wait status, or ``None`` (killed) on timeout."""
+    import os
+    import select
+    import signal
+
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        fd = None
+    if fd is not None:
+        ready, _, _ = select.select([fd], [], [], seconds)
+        os.close(fd)
+        if not ready:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return None
+        return os.waitpid(pid, 0)[1]
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return status
+        time.sleep(0.005)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    return None
+
+
+def serve(input_path, out_dir, *, requests=None, replies=None):
+    """The isolated session: run the cells once, then answer one request per line.
+
+    Protocol (the trusted side is :class:`grading.sandbox.Session`): this
+    process writes ``started`` on its reply channel once Python and NumPy are
+    up (before any learner code runs), then ``ready`` after the cells; each
+    request line ``{"id": n, "function": f, "own": [...]}`` is answered in a
+    forked child (a fresh copy of the namespace, its own CPU budget and working
+    folder), which writes ``OUT/<n>.json``; the reply line is
+    ``{"id": n, "status": ...}``. An empty line or end of input ends the session.
+    """
     import os
 
     import numpy as np
 
+    requests = os.fdopen(os.dup(0), "r") if requests is None else requests
+    replies = os.fdopen(os.dup(1), "w") if replies is None else replies
+    # The learner's code sees no protocol: stdin is empty, raw output goes to a
+    # size-limited file.
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    sink = os.open(os.path.join(out_dir, "output.txt"), os.O_WRONLY | os.O_CREAT | os.O_APPEND,
+                   0o600)
+    os.dup2(sink, 1)
+    os.dup2(sink, 2)
+    os.close(sink)
+
+    def reply(message):
+        replies.write(json.dumps(message) + "\n")
+        replies.flush()
+
     with open(input_path, encoding="utf-8") as fh:
         request = json.load(fh)
-    out, err = sys.stdout, sys.stderr
-    sys.stdout = _CappedStream(request.get("output_limit", 65536))
-    sys.stderr = _CappedStream(request.get("output_limit", 65536))
-    try:
-        report = _run(request, np)
-    finally:
-        captured = sys.stdout.size + sys.stderr.size
-        sys.stdout, sys.stderr = out, err
-    report["output_chars"] = captured
-    text = json.dumps(report, allow_nan=True)
-    tmp = output_path + ".part"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, output_path)
+    reply("started")
+    import builtins
+
+    limit = request.get("output_limit", 65536)
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _CappedStream(limit), _CappedStream(limit)
+    namespace = {"__name__": "__main__", "__builtins__": builtins}
+    cells = []
+    for cell in request["cells"]:
+        entry = {"cell": cell["id"], "error": None}
+        try:
+            code = compile(without_magics(cell["source"]), f"<cell {cell['id']}>", "exec")
+            exec(code, namespace)  # noqa: S102 - running the cells is this process's job
+        except BaseException as exc:  # noqa: BLE001 - SystemExit etc. count as errors
+            entry["error"] = describe(exc)
+        cells.append(entry)
+    errors = []
+    references = _references(request.get("references"), errors)
+    sys.stdout, sys.stderr = stdout, stderr
+    _write_json(os.path.join(out_dir, "cells.json"),
+                {"cells": cells, "references_error": errors[0] if errors else None})
+    reply("ready")
+    for line in requests:
+        if not line.strip():
+            break
+        job = json.loads(line)
+        sys.stdout.flush()
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                sys.stdout, sys.stderr = _CappedStream(limit), _CappedStream(limit)
+                report = _answer(request, job, namespace, references, np)
+                report["output_chars"] = sys.stdout.size + sys.stderr.size
+                sys.stdout, sys.stderr = stdout, stderr
+                _write_json(os.path.join(out_dir, f"{int(job['id'])}.json"), report)
+            except BaseException:  # noqa: BLE001 - reported as a crash by the exit code
+                code = 70
+            os._exit(code)
+        status = _wait(pid, float(request.get("wall_seconds", 60)))
+        if status is None:
+            reply({"id": job["id"], "status": "timeout"})
+        elif os.WIFSIGNALED(status):
+            reply({"id": job["id"], "status": -os.WTERMSIG(status)})
+        else:
+            reply({"id": job["id"], "status": os.WEXITSTATUS(status)})
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    serve(sys.argv[1], sys.argv[2])

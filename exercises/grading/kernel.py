@@ -13,15 +13,27 @@ namespace. Nothing it does reaches the grades: those come from
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool, Float, Integer, List, Unicode
 
-from .sandbox import Limits, confine_command, make_box, sandbox_identity, scrubbed_environment
+from . import scratch
+from .sandbox import (
+    Limits,
+    confine_command,
+    make_box,
+    python_executable,
+    sandbox_identity,
+    scrubbed_environment,
+)
 
 __all__ = ["ConfinedKernelManager"]
+
+#: Longest run folder that leaves room for ``box/ipc/kernel-<n>`` in a Unix socket path.
+SOCKET_ROOM = 80
 
 
 class ConfinedKernelManager(AsyncKernelManager):
@@ -42,7 +54,11 @@ class ConfinedKernelManager(AsyncKernelManager):
 
     def _prepare_box(self):
         if self._run_dir is None:
-            self._run_dir = tempfile.mkdtemp(prefix="grading-kernel-")
+            self._run_dir = scratch.temporary_dir("grading-kernel-")
+            if len(self._run_dir) > SOCKET_ROOM:  # a Unix socket path holds 107 bytes at most
+                os.rmdir(self._run_dir)
+                self._run_dir = tempfile.mkdtemp(prefix="grading-kernel-", dir="/tmp")
+                scratch.adopt(self._run_dir)
             box = make_box(self._run_dir)
             ipc = box / "ipc"
             ipc.mkdir(mode=0o700)
@@ -66,6 +82,8 @@ class ConfinedKernelManager(AsyncKernelManager):
         _copy_submission_files(Path(cwd), box / "work")
         real_connection = os.path.realpath(self.connection_file)
         argv = [a if a != real_connection else "{box}/kernel.json" for a in cmd]
+        if os.path.realpath(argv[0]) == os.path.realpath(sys.executable):
+            argv[0] = python_executable()
         if Path(argv[0]).name.startswith("python"):
             argv[1:1] = ["-I", "-Xfrozen_modules=off"]
         replace = {"ip": "{box}/ipc/kernel"} if self.transport == "ipc" else {}
@@ -79,6 +97,12 @@ class ConfinedKernelManager(AsyncKernelManager):
             network=not self.isolate_network, env=env,
             rewrite_file=[real_connection, "{box}/kernel.json", replace], quiet=True,
         )
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+        process = getattr(self.provisioner, "process", None)
+        if process is not None and self._run_dir is not None:
+            scratch.note_process(self._run_dir, process.pid)
 
     async def _async_cleanup_resources(self, restart=False):
         await super()._async_cleanup_resources(restart=restart)

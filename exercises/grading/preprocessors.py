@@ -10,15 +10,54 @@ hidden tests' points are decided outside the kernel by :mod:`.record`.
 cell may send back, so an output flood cannot exhaust the grader's memory.
 """
 
+import os
+import time
+
 from nbformat.v4 import new_output
 from nbgrader import utils
-from nbgrader.preprocessors import ClearHiddenTests, Execute
-from traitlets import Integer, Unicode
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor, SaveAutoGrades
+from traitlets import Float, Integer, Unicode
+from traitlets.config import Configurable
 
-__all__ = ["BoundedExecute", "StripHiddenTests"]
+__all__ = [
+    "BeginGradeOfRecord",
+    "BoundedExecute",
+    "GradeOfRecordSettings",
+    "SaveGradeOfRecord",
+    "StripHiddenTests",
+    "cut_hidden_tests",
+]
 
 
-class StripHiddenTests(ClearHiddenTests):
+def cut_hidden_tests(source, placeholder, begin="BEGIN HIDDEN TESTS", end="END HIDDEN TESTS"):
+    r"""``(source without its hidden-test regions, whether there was one)``.
+
+    The one place the hidden-test cut is written: used before the kernel runs
+    (:class:`StripHiddenTests`) and on the feedback (``tools.feedback_filter``).
+    Each region, markers included, becomes ``placeholder``; a region that is
+    never closed runs to the end of the cell, so nothing after an unmatched
+    ``BEGIN`` survives.
+
+    Examples
+    --------
+    >>> cut_hidden_tests("a\n### BEGIN HIDDEN TESTS\nsecret\n### END HIDDEN TESTS\nb", "# cut")
+    ('a\n# cut\nb', True)
+    >>> cut_hidden_tests("a\n### BEGIN HIDDEN TESTS\nsecret", "# cut")
+    ('a\n# cut', True)
+    """
+    lines, hidden, inside = [], False, False
+    for line in source.split("\n"):
+        if begin in line:
+            inside = hidden = True
+            lines.append(placeholder)
+        elif end in line:
+            inside = False
+        elif not inside:
+            lines.append(line)
+    return "\n".join(lines), hidden
+
+
+class StripHiddenTests(NbGraderPreprocessor):
     """Remove hidden-test regions from grade cells; leave every other cell alone."""
 
     placeholder = Unicode(
@@ -28,28 +67,49 @@ class StripHiddenTests(ClearHiddenTests):
     ).tag(config=True)
 
     def preprocess_cell(self, cell, resources, cell_index):
-        if cell.cell_type != "code" or not utils.is_grade(cell):
-            return cell, resources
-        try:
-            removed = self._remove_hidden_test_region(cell)
-        except RuntimeError:  # unbalanced markers: keep nothing of the cell
-            cell.source, removed = "", True
-        if removed:
-            cell.source = (cell.source.rstrip() + "\n" + self.placeholder).lstrip("\n")
+        if cell.cell_type == "code" and utils.is_grade(cell):
+            cell.source, _ = cut_hidden_tests(cell.source, self.placeholder)
         return cell, resources
 
 
 class BoundedExecute(Execute):
-    """``Execute`` that keeps at most ``max_output_chars`` of each cell's output."""
+    """``Execute`` with a cap on each cell's output and on the whole notebook's time.
+
+    A cell gets at most ``timeout`` seconds and the notebook ``max_run_seconds``
+    in all; cells that would start after that are not run (their output says
+    so), so one submission cannot hold up everyone graded after it. The
+    kernel's run is the learner's feedback only: the points come from the grade
+    of record, which is computed whatever the kernel did.
+    """
 
     max_output_chars = Integer(
         200_000, help="Output characters kept per cell; the rest is dropped."
     ).tag(config=True)
+    max_run_seconds = Float(
+        180.0, help="Wall-clock time of the whole notebook's run, in seconds."
+    ).tag(config=True)
+
+    def preprocess(self, nb, *args, **kwargs):
+        self._deadline = time.monotonic() + self.max_run_seconds
+        return super().preprocess(nb, *args, **kwargs)
 
     def preprocess_cell(self, cell, resources, cell_index):
         self._output_chars = 0
         self._truncated = False
-        return super().preprocess_cell(cell, resources, cell_index)
+        left = getattr(self, "_deadline", float("inf")) - time.monotonic()
+        if cell.cell_type == "code" and left <= 0:
+            cell.outputs = [new_output(
+                "stream", name="stderr",
+                text=f"Not run: the notebook's time limit ({self.max_run_seconds:g} s) "
+                     "was reached.\n")]
+            return cell, resources
+        saved = self.timeout
+        if cell.cell_type == "code" and self.timeout is not None:
+            self.timeout = max(1, int(min(self.timeout, left + 1)))
+        try:
+            return super().preprocess_cell(cell, resources, cell_index)
+        finally:
+            self.timeout = saved
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})
@@ -67,3 +127,116 @@ class BoundedExecute(Execute):
                 outs.append(note)
             return None
         return super().output(outs, msg, display_id, cell_index)
+
+
+# ---------------------------------------------------------------------------
+# the grade of record inside every autograde (make autograde, plain
+# `nbgrader autograde`, the formgrader's Autograde button)
+# ---------------------------------------------------------------------------
+
+_PENDING = {}
+_POOL = None
+#: ``(assignment, student) -> seconds`` the grade of record took (its own time, concurrent
+#: with the kernel), for the timing lines of ``make autograde`` and ``make bench-grading``.
+RECORD_SECONDS = {}
+
+
+def _pool():
+    global _POOL
+    if _POOL is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="grade-of-record")
+    return _POOL
+
+
+def _key(resources):
+    meta = resources["nbgrader"]
+    return meta["assignment"], meta["student"], meta["notebook"]
+
+
+class GradeOfRecordSettings(Configurable):
+    """Where the course is and the limits of the isolated process (one setting each)."""
+
+    course_root = Unicode(help="The course folder (the one with source/ and submitted/).").tag(
+        config=True)
+    cpu_seconds = Integer(20, help="CPU time of one request of the isolated process.").tag(
+        config=True)
+    wall_seconds = Float(60.0, help="Wall-clock time of one request.").tag(config=True)
+    memory_bytes = Integer(2 * 2**30, help="Address space of the isolated process.").tag(
+        config=True)
+    start_seconds = Float(60.0, help="Time the isolated Python may take to start; "
+                                     "beyond it the submission is not graded.").tag(config=True)
+
+    def limits(self):
+        from .sandbox import Limits
+
+        return Limits(cpu_seconds=self.cpu_seconds, wall_seconds=self.wall_seconds,
+                      memory_bytes=self.memory_bytes, start_seconds=self.start_seconds)
+
+
+class BeginGradeOfRecord(NbGraderPreprocessor):
+    """First sanitize step: zero the points, mark the submission *not graded*, start judging.
+
+    The judging (:func:`.record.judge_on_disk`, an isolated process) runs in a
+    thread while nbgrader's kernel runs the notebook for the feedback;
+    :class:`SaveGradeOfRecord` waits for it and writes the verdicts.
+    """
+
+    def preprocess(self, nb, resources):
+        from nbgrader.api import Gradebook
+
+        from . import record, secret
+
+        settings = GradeOfRecordSettings(parent=self)
+        root = settings.course_root or os.getcwd()
+        assignment, student, notebook = _key(resources)
+        db_url = resources["nbgrader"]["db_url"]
+        with Gradebook(db_url, resources["nbgrader"].get("course_id", "default_course")) as gb:
+            digest = record.begin(gb, root, assignment, student)
+            solution_ids = {c.name for c in gb.find_notebook(notebook, assignment).solution_cells}
+        key = secret.read_or_create(secret.secret_path(root, db_url))
+        future = _pool().submit(record.judge_on_disk, root, assignment, student, notebook,
+                                solution_ids, key, settings.limits())
+        _PENDING[_key(resources)] = (future, digest, root)
+        return nb, resources
+
+
+class SaveGradeOfRecord(SaveAutoGrades):
+    """nbgrader's ``SaveAutoGrades`` without the kernel's scores; then the grade of record.
+
+    The written answers are saved as nbgrader does (waiting for manual
+    grading); the autograded test cells keep the 0 and "needs manual grade"
+    of :class:`BeginGradeOfRecord` until the grade of record is written here.
+    If it cannot be computed, the submission stays *not graded* and this step
+    fails, so nbgrader reports the failure.
+    """
+
+    def preprocess(self, nb, resources):
+        nb, resources = super().preprocess(nb, resources)
+        from nbgrader.api import Gradebook
+
+        from . import gradebook, record
+
+        pending = _PENDING.pop(_key(resources), None)
+        if pending is None:
+            raise RuntimeError("the grade of record was not started (BeginGradeOfRecord missing)")
+        future, digest, root = pending
+        assignment, student, _ = _key(resources)
+        meta = resources["nbgrader"]
+        with Gradebook(meta["db_url"], meta.get("course_id", "default_course")) as gb:
+            try:
+                judged = future.result()
+            except Exception as exc:
+                gradebook.mark_not_graded(gb, assignment, student, str(exc) or type(exc).__name__)
+                raise
+            written = record.write_record(gb, root, assignment, student, judged, digest)
+        RECORD_SECONDS[(assignment, student)] = judged.seconds
+        record.annotate(nb, written)  # nbgrader writes this notebook after the last step
+        resources.setdefault("grade_of_record", []).append(written)
+        return nb, resources
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell):
+            return cell, resources  # the kernel's score never counts
+        return super().preprocess_cell(cell, resources, cell_index)

@@ -1,87 +1,74 @@
-"""The grades of record: checks run outside the learner's kernel, written to the gradebook.
+"""The grade of record of submissions on disk: read, judge (:mod:`.engine`), write.
 
-For one submission (assignment, student) and each of its notebooks:
+For one submission (assignment, student):
 
-1. every autograded test cell of the submission is set to 0 and "needs manual
-   grade" first, so that no score of an earlier run survives a run that fails
-   half-way;
-2. the learner's solution cells are read from the submitted notebook (the
-   cells whose ``grade_id`` the gradebook knows as solution cells; nothing
-   else the learner wrote runs), after the notebook's own code cells from the
-   *source* notebook;
-3. :mod:`.audit` reads them; a finding withholds the points of the function it
-   concerns and flags the submission for manual review with the reason;
-4. each remaining graded function runs in an isolated process
-   (:mod:`.sandbox`) on the cases of its checks; the plain-data outcomes are
-   judged here with the check's ``expected`` (``course_lib``) and ``compare``;
-5. the result is written through nbgrader's ``Gradebook`` API: ``auto_score``
-   (all or nothing per test cell, ``max_score`` from the gradebook),
-   ``needs_manual_grade`` and an ``auto_comment`` on the solution cells that
-   says what was wrong and why the submission is flagged. The autograded
-   notebook, when there is one, gets the verdict as an output of each test
-   cell, for the feedback.
+1. :func:`.gradebook.begin` sets every autograded test cell to 0 and "needs
+   manual grade" and the submission *not graded*, so a run that stops half-way
+   leaves no points;
+2. the submission folder must hold regular files only (:mod:`.intake`); the
+   learner's solution cells are read from the submitted notebook (the cells
+   whose ``grade_id`` the gradebook knows as solution cells), after the
+   notebook's own code cells from the *source* notebook;
+3. :func:`.engine.grade_submission` judges them with cases drawn from the
+   course's secret (:mod:`.secret`);
+4. :func:`.gradebook.write` writes the verdicts and marks the submission
+   *graded*, in one commit; the autograded notebook gets each test cell's
+   verdict as an output, for the feedback.
+
+When the isolated process cannot start (:class:`.engine.GradingUnavailable`)
+the submission stays *not graded*, with the cause, never 0 points of record.
 
 Run as ``python -m grading.record ASSIGNMENT [STUDENT ...]`` from the course
 root (all submitted students when none are named), or call :func:`main`.
 """
 
 import argparse
+import ast
 import contextlib
-import importlib
 import io
 import os
 import sys
+import time
 import warnings
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import Gradebook
 
-from .audit import answer_key_objects, audit_cells
+from . import gradebook
 from .confine import isolation_mode, refusal_message
-from .sandbox import Limits, run_function
-from .spec import Outcome
+from .engine import Flag, GradingUnavailable, grade_submission
+from .intake import irregular_entries, submission_digest
+from .sandbox import Limits
+from .secret import case_rng, read_or_create, secret_path
 
-__all__ = ["CellVerdict", "NotebookRecord", "grade_submission", "main"]
+__all__ = [
+    "Judged", "NotebookRecord", "RefusedSubmission", "annotate", "begin", "course_settings",
+    "grade_on_disk", "judge_on_disk", "main", "write_record",
+]
 
-#: Marks the comment lines that the export and the summary read as flags.
-FLAG = "Flagged for manual review:"
-#: Beginning of the verdict output added to test cells of the autograded notebook.
-VERDICT = "Grade of record"
 MAX_NOTEBOOK_BYTES = 20 * 2**20
-MAX_MESSAGES = 4
-
-
-@dataclass
-class CellVerdict:
-    """The grade of record of one autograded test cell."""
-
-    grade_id: str
-    function: str | None
-    score: float
-    max_score: float
-    messages: list = field(default_factory=list)
-    flags: list = field(default_factory=list)
+VERDICT = gradebook.VERDICT
 
 
 @dataclass
 class NotebookRecord:
-    """What :func:`grade_submission` wrote for one notebook."""
+    """What :func:`grade_on_disk` wrote for one notebook."""
 
     notebook: str
-    cells: list = field(default_factory=list)
+    scores: list = field(default_factory=list)
     flags: list = field(default_factory=list)
     isolation: dict = field(default_factory=dict)
+    verdicts: list = field(default_factory=list)
 
     @property
     def score(self):
-        return sum(c.score for c in self.cells)
+        return sum(s for _, s, _ in self.scores)
 
     @property
     def max_score(self):
-        return sum(c.max_score for c in self.cells)
+        return sum(m for _, _, m in self.scores)
 
 
 @contextlib.contextmanager
@@ -91,36 +78,21 @@ def _quiet():
         yield
 
 
-def _package():
-    return __package__ or "grading"
+def _grade_id(cell):
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
 
 
-def load_checks(assignment):
-    """The ``CHECKS`` of ``checks/<assignment>.py`` (empty if there is no such module)."""
-    name = f"{_package()}.checks.{assignment}"
-    try:
-        with _quiet():
-            module = importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name == name:
-            return []
-        raise
-    return list(module.CHECKS)
-
-
-def _grade_ids(cell):
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return meta.get("grade_id")
-
-
-def _read_notebook(path):
+def read_notebook(path):
+    """A notebook that is a regular file of at most ``MAX_NOTEBOOK_BYTES``."""
+    if os.path.islink(path) or not os.path.isfile(path):
+        raise ValueError("the notebook is not a regular file")
     if os.path.getsize(path) > MAX_NOTEBOOK_BYTES:
         raise ValueError("the notebook is larger than allowed")
     with _quiet():
         return nbformat.read(str(path), as_version=4)
 
 
-def _program(source_nb, submitted_nb, solution_ids):
+def program(source_nb, submitted_nb, solution_ids):
     """(setup, solution cells): the notebook's own code cells and the learner's solutions.
 
     Setup cells come from the source notebook (trusted), solution cells from the
@@ -128,14 +100,14 @@ def _program(source_nb, submitted_nb, solution_ids):
     """
     submitted = {}
     for cell in submitted_nb.cells:
-        gid = _grade_ids(cell)
+        gid = _grade_id(cell)
         if cell.get("cell_type") == "code" and gid in solution_ids and gid not in submitted:
             submitted[gid] = str(cell.get("source", ""))
     setup, solutions = [], []
     for index, cell in enumerate(source_nb.cells):
         if cell.cell_type != "code":
             continue
-        gid = _grade_ids(cell)
+        gid = _grade_id(cell)
         meta = cell.metadata.get("nbgrader", {})
         if gid in solution_ids:
             solutions.append((gid, submitted.get(gid, "")))
@@ -144,205 +116,18 @@ def _program(source_nb, submitted_nb, solution_ids):
     return setup, solutions
 
 
-def _defining_cell(function, solution_cells, default):
-    """The solution cell of the *source* notebook that defines ``function``."""
-    import ast
-
+def _homes(solution_cells):
+    """``function -> solution cell`` of the source notebook that defines it."""
+    homes = {}
     for gid, source in solution_cells:
         try:
             tree = ast.parse(source)
         except SyntaxError:
             continue
-        if any(isinstance(n, ast.FunctionDef) and n.name == function for n in tree.body):
-            return gid
-    return default
-
-
-def _judge(check, outcomes):
-    """Messages for the failed cases of one check (empty: all passed)."""
-    messages = []
-    cases = check.cases()
-    for case, item in zip(cases, outcomes, strict=True):
-        outcome = Outcome(value=item["value"], args_after=item["args_after"],
-                          error=item["error"], warnings=item["warnings"])
-        try:
-            with _quiet():
-                expected = check.expected(case)
-                problem = check.compare(outcome, expected, case)
-        except Exception as exc:  # noqa: BLE001 - an unjudgeable answer is a wrong one
-            problem = f"the returned value could not be judged ({type(exc).__name__})"
-        if problem:
-            label = case.label or "a case"
-            messages.append(f"{label}: {problem}")
-    return messages, len(cases)
-
-
-def _run_checks(function, checks, setup, solutions, course_root, limits, assignment):
-    """Run one function's checks in isolation; ``(verdicts, flags, isolation)``."""
-    result = run_function(
-        solutions, function, {c.grade_id: c.cases() for c in checks},
-        hide=[course_root], limits=limits, setup=setup,
-        references=f"grading.checks.{assignment}",
-    )
-    verdicts, flags = {}, []
-    if result.status != "ok":
-        reason = f"{function}: the isolated run {result.detail}"
-        flags.append(reason)
-        for check in checks:
-            verdicts[check.grade_id] = (False, [reason])
-        return verdicts, flags, result.isolation
-    report = result.report
-    if report.get("references_error"):
-        flags.append(f"{function}: references could not be loaded "
-                     f"({report['references_error']})")
-    cell_errors = [f"cell {c['cell']} raised {c['error']}" for c in report["cells"] if c["error"]]
-    for check in checks:
-        messages, n_cases = _judge(check, report["results"][check.grade_id])
-        if messages:
-            head = f"{len(messages)} of {n_cases} test cases failed for {function}"
-            shown = messages[:MAX_MESSAGES]
-            if len(messages) > MAX_MESSAGES:
-                shown.append(f"... and {len(messages) - MAX_MESSAGES} more")
-            if not report["function_found"]:
-                shown = [f"{function} is not defined by the solution cells", *cell_errors[:2]]
-            verdicts[check.grade_id] = (False, [head, *shown])
-        else:
-            verdicts[check.grade_id] = (True, [f"{function}: all {n_cases} test cases passed"])
-    return verdicts, flags, result.isolation
-
-
-def _autograded_test_cells(gb_notebook):
-    """Grade cells decided by code (autograded tests), by name."""
-    solution_names = {c.name for c in gb_notebook.solution_cells}
-    return {c.name: c for c in gb_notebook.grade_cells
-            if c.cell_type == "code" and c.name not in solution_names}
-
-
-def _reset(gb, notebook, assignment, student, test_cells, solution_names):
-    for name in test_cells:
-        grade = gb.find_grade(name, notebook, assignment, student)
-        grade.auto_score = 0.0
-        grade.needs_manual_grade = True
-    for name in solution_names:
-        comment = gb.find_comment(name, notebook, assignment, student)
-        comment.auto_comment = f"{FLAG} grading did not finish."
-    gb.db.commit()
-
-
-def grade_notebook(gb, course_root, assignment, student, gb_notebook, limits=None):
-    """Compute and write the grades of record of one submitted notebook."""
-    limits = limits or Limits()
-    notebook = gb_notebook.name
-    record = NotebookRecord(notebook)
-    test_cells = _autograded_test_cells(gb_notebook)
-    solution_names = [c.name for c in gb_notebook.solution_cells]
-    _reset(gb, notebook, assignment, student, test_cells, solution_names)
-
-    root = Path(course_root)
-    submitted = root / "submitted" / student / assignment / f"{notebook}.ipynb"
-    source = root / "source" / assignment / f"{notebook}.ipynb"
-    checks = [c for c in load_checks(assignment) if c.grade_id in test_cells]
-    by_function = defaultdict(list)
-    for check in checks:
-        by_function[check.function].append(check)
-
-    verdicts = {}  # grade_id -> (passed, messages)
-    function_flags = defaultdict(list)  # function -> reasons
-    general_flags = []  # reasons that concern every test cell
-    homes = {}  # function -> solution cell whose comment carries its verdict
-    if not submitted.is_file():
-        for name in test_cells:
-            verdicts[name] = (False, ["no notebook was submitted"])
-    else:
-        try:
-            submitted_nb = _read_notebook(submitted)
-            source_nb = _read_notebook(source)
-        except Exception as exc:  # noqa: BLE001 - any unreadable notebook is flagged
-            general_flags.append(f"the submitted notebook cannot be read ({type(exc).__name__})")
-            submitted_nb = None
-        if submitted_nb is not None:
-            setup, solutions = _program(source_nb, submitted_nb, set(solution_names))
-            source_solutions = _program(source_nb, source_nb, set(solution_names))[1]
-            keys = {}
-            for function, fchecks in by_function.items():
-                names = tuple(n for c in fchecks for n in c.answer_keys)
-                keys[function] = answer_key_objects(function, names)
-            findings = audit_cells(solutions, keys, setup)
-            for function, fchecks in by_function.items():
-                homes[function] = _defining_cell(
-                    function, source_solutions, solution_names[0] if solution_names else None)
-                hits = [f for f in findings if f.functions is None or function in f.functions]
-                if hits:
-                    function_flags[function] += [
-                        f"{function}: points withheld, {f.describe()}" for f in hits]
-                    for check in fchecks:
-                        verdicts[check.grade_id] = (False, ["points withheld for review"])
-                    continue
-                fverdicts, flags, isolation = _run_checks(
-                    function, fchecks, setup, solutions, course_root, limits, assignment)
-                record.isolation = isolation or record.isolation
-                verdicts.update(fverdicts)
-                function_flags[function] += flags
-        for name in test_cells:
-            if name not in verdicts:
-                general_flags.append(f"test cell {name} has no trusted check")
-                verdicts[name] = (False, [f"test cell {name} has no trusted check"])
-
-    check_of = {c.grade_id: c for c in checks}
-    comments = defaultdict(list)
-    first = solution_names[0] if solution_names else None
-    for flag in general_flags:
-        comments[first].append(f"{FLAG} {flag}")
-    for name, cell in test_cells.items():
-        passed, messages = verdicts[name]
-        function = check_of[name].function if name in check_of else None
-        flags = general_flags + function_flags.get(function, [])
-        max_score = float(cell.max_score or 0.0)
-        verdict = CellVerdict(name, function, max_score if passed and not flags else 0.0,
-                              max_score, messages=list(messages), flags=list(flags))
-        record.cells.append(verdict)
-        grade = gb.find_grade(name, notebook, assignment, student)
-        grade.auto_score = verdict.score
-        grade.needs_manual_grade = bool(flags) or grade.manual_score is not None
-        home = homes.get(function, first)
-        comments[home] += [f"{FLAG} {f}" for f in function_flags.get(function, [])
-                           if f"{FLAG} {f}" not in comments[home]]
-        if not passed and not flags:
-            comments[home].append(f"{name}: {messages[0]}")
-    record.flags = general_flags + [f for fl in function_flags.values() for f in fl]
-    for name in solution_names:
-        comment = gb.find_comment(name, notebook, assignment, student)
-        comment.auto_comment = "\n".join(comments.get(name, [])) or None
-    gb.db.commit()
-    _annotate_autograded(root, assignment, student, notebook, record)
-    return record
-
-
-def _annotate_autograded(root, assignment, student, notebook, record):
-    """Append each test cell's verdict to the autograded notebook (shown in the feedback)."""
-    path = root / "autograded" / student / assignment / f"{notebook}.ipynb"
-    if not path.is_file():
-        return
-    try:
-        nb = _read_notebook(path)
-    except Exception:  # noqa: BLE001 - a broken autograded notebook gets no verdicts
-        return
-    by_id = {c.grade_id: c for c in record.cells}
-    for cell in nb.cells:
-        verdict = by_id.get(_grade_ids(cell))
-        if verdict is None or cell.cell_type != "code":
-            continue
-        cell.outputs = [o for o in cell.get("outputs", [])
-                        if not str(o.get("text", "")).startswith(VERDICT)]
-        lines = [f"{VERDICT}: {verdict.score:g} / {verdict.max_score:g}", *verdict.messages]
-        lines += [f"{FLAG} {f}" for f in verdict.flags]
-        cell.outputs.append(nbformat.v4.new_output("stream", name="stdout",
-                                                   text="\n".join(lines) + "\n"))
-    mode = path.stat().st_mode
-    os.chmod(path, 0o644)
-    with _quiet():
-        nbformat.write(nb, str(path))
-    os.chmod(path, mode & 0o777)
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef):
+                homes.setdefault(node.name, gid)
+    return homes
 
 
 def course_settings(course_root):
@@ -356,26 +141,154 @@ def course_settings(course_root):
     return course_id, db_url
 
 
-def grade_submission(course_root, assignment, student, db_url=None, course_id=None,
-                     limits=None):
-    """Write the grades of record of one submission; returns a list of :class:`NotebookRecord`."""
-    limits = limits or Limits()
-    course_root = str(Path(course_root).resolve())
+def grade_on_disk(course_root, assignment, student, db_url=None, course_id=None, limits=None):
+    """Write the grade of record of ``submitted/<student>/<assignment>/``.
+
+    Returns a list of :class:`NotebookRecord`. Raises
+    :class:`~.engine.GradingUnavailable` or :class:`RefusedSubmission` (after
+    recording *not graded* with the cause) when the submission cannot be graded.
+    """
+    root = Path(course_root).resolve()
     if db_url is None or course_id is None:
-        configured_id, configured_url = course_settings(course_root)
+        configured_id, configured_url = course_settings(root)
         course_id, db_url = course_id or configured_id, db_url or configured_url
-    records = []
     with Gradebook(db_url, course_id) as gb:
-        gb_assignment = gb.find_assignment(assignment)
-        gb.update_or_create_student(student)
-        try:
-            gb.find_submission(assignment, student)
-        except MissingEntry:
-            gb.add_submission(assignment, student)
-        for gb_notebook in gb_assignment.notebooks:
-            records.append(grade_notebook(gb, course_root, assignment, student, gb_notebook,
-                                          limits))
+        digest = begin(gb, root, assignment, student)
+        secret = read_or_create(secret_path(root, db_url))
+        records = []
+        for gb_notebook in gb.find_assignment(assignment).notebooks:
+            try:
+                judged = judge_on_disk(root, assignment, student, gb_notebook.name,
+                                       {c.name for c in gb_notebook.solution_cells},
+                                       secret, limits)
+            except GradingUnavailable as exc:
+                gradebook.mark_not_graded(gb, assignment, student, str(exc))
+                raise
+            records.append(write_record(gb, root, assignment, student, judged, digest))
     return records
+
+
+class RefusedSubmission(ValueError):
+    """The submission folder holds something that is not a regular file."""
+
+
+def begin(gb, root, assignment, student):
+    """Zero the submission's points, mark it *not graded*, check its files; its digest.
+
+    Raises :class:`RefusedSubmission` (recorded as *not graded*) when the folder
+    holds a symbolic link or another special file.
+    """
+    folder = Path(root) / "submitted" / student / assignment
+    gradebook.begin(gb, assignment, student)
+    irregular = irregular_entries(folder)
+    if irregular:
+        names = ", ".join(os.path.relpath(p, root) for p in irregular[:3])
+        cause = (f"refused: {names} is not a regular file (symbolic links and special "
+                 "files are not accepted; hand in the notebook itself)")
+        gradebook.mark_not_graded(gb, assignment, student, cause)
+        raise RefusedSubmission(cause)
+    return submission_digest(folder)
+
+
+@dataclass
+class Judged:
+    """The verdicts of one notebook, before they are written."""
+
+    notebook: str
+    verdicts: list
+    general: list
+    homes: dict
+    isolation: dict
+    seconds: float = 0.0
+
+
+def judge_on_disk(root, assignment, student, notebook, solution_ids, secret, limits=None):
+    """Judge one submitted notebook (no gradebook): a :class:`Judged`.
+
+    Raises :class:`~.engine.GradingUnavailable` when the isolated process cannot start.
+    """
+    started = time.perf_counter()
+    try:
+        judged = _judge_on_disk(Path(root), assignment, student, notebook, solution_ids, secret,
+                                limits)
+    finally:
+        elapsed = time.perf_counter() - started
+    judged.seconds = elapsed
+    return judged
+
+
+def _judge_on_disk(root, assignment, student, notebook, solution_ids, secret, limits):
+    submitted = root / "submitted" / student / assignment / f"{notebook}.ipynb"
+    source = root / "source" / assignment / f"{notebook}.ipynb"
+    judged = Judged(notebook, [], [], {}, {})
+    if not os.path.lexists(submitted):
+        judged.general.append(Flag(None, "no notebook was submitted"))
+        return judged
+    try:
+        submitted_nb = read_notebook(submitted)
+    except Exception as exc:  # noqa: BLE001 - any unreadable notebook is flagged
+        judged.general.append(Flag(None, f"the submitted notebook cannot be read "
+                                         f"({type(exc).__name__})"))
+        return judged
+    source_nb = read_notebook(source)
+    setup, solutions = program(source_nb, submitted_nb, solution_ids)
+    judged.homes = _homes(program(source_nb, source_nb, solution_ids)[1])
+    result = grade_submission(setup, solutions, assignment, case_rng(secret, assignment, student),
+                              hide=[root], limits=limits or Limits())
+    judged.verdicts, judged.isolation = result.verdicts, result.isolation
+    return judged
+
+
+def write_record(gb, root, assignment, student, judged, digest):
+    """Write a :class:`Judged` notebook to the gradebook (the submission becomes *graded*)."""
+    record = NotebookRecord(judged.notebook, isolation=judged.isolation,
+                            verdicts=judged.verdicts)
+    record.scores = gradebook.write(gb, assignment, student, judged.notebook, judged.verdicts,
+                                    judged.homes, digest, judged.general)
+    flags = [str(f) for f in judged.general] + [str(f) for v in judged.verdicts for f in v.flags]
+    record.flags = list(dict.fromkeys(flags))
+    _annotate_autograded(Path(root), assignment, student, judged.notebook, record)
+    return record
+
+
+def annotate(nb, record):
+    """Append each test cell's verdict to a notebook (the autograded one, for the feedback)."""
+    by_id = {v.grade_id: v for v in record.verdicts}
+    scores = {gid: (s, m) for gid, s, m in record.scores}
+    for cell in nb.cells:
+        gid = _grade_id(cell)
+        if gid not in scores or cell.cell_type != "code":
+            continue
+        cell.outputs = [o for o in cell.get("outputs", [])
+                        if not str(o.get("text", "")).startswith(VERDICT)]
+        score, max_score = scores[gid]
+        verdict = by_id.get(gid)
+        lines = [f"{VERDICT}: {score:g} / {max_score:g}"]
+        if verdict is not None:
+            lines += verdict.messages
+            lines += [f"Flagged for manual review: {f}" for f in verdict.flags]
+        else:
+            lines += [f"Flagged for manual review: {f}" for f in record.flags]
+        cell.outputs.append(nbformat.v4.new_output("stream", name="stdout",
+                                                   text="\n".join(lines) + "\n"))
+    return nb
+
+
+def _annotate_autograded(root, assignment, student, notebook, record):
+    """:func:`annotate` the autograded notebook on disk, if there is one."""
+    path = root / "autograded" / student / assignment / f"{notebook}.ipynb"
+    if not path.is_file() or path.is_symlink():
+        return
+    try:
+        nb = read_notebook(path)
+    except Exception:  # noqa: BLE001 - a broken autograded notebook gets no verdicts
+        return
+    annotate(nb, record)
+    mode = path.stat().st_mode
+    os.chmod(path, 0o644)
+    with _quiet():
+        nbformat.write(nb, str(path))
+    os.chmod(path, mode & 0o777)
 
 
 def summary_line(assignment, student, records):
@@ -403,13 +316,14 @@ def _submitted_students(course_root, assignment):
     base = Path(course_root) / "submitted"
     if not base.is_dir():
         return []
-    return sorted(p.name for p in base.iterdir() if (p / assignment).is_dir())
+    return sorted(p.name for p in base.iterdir() if (p / assignment).is_dir()
+                  or (p / assignment).is_symlink())
 
 
 def main(argv=None, *, course_root=None, db_url=None):
     """Grade of record for ASSIGNMENT and the given STUDENTs (all who submitted if none).
 
-    Returns 0, or 1 if a submission could not be graded at all.
+    Returns 0, or 1 if a submission could not be graded.
     """
     parser = argparse.ArgumentParser(prog="python -m grading.record", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -424,7 +338,7 @@ def main(argv=None, *, course_root=None, db_url=None):
     parser.add_argument("--wall-seconds", type=float, default=Limits.wall_seconds,
                         help="wall-clock time of one function's isolated run")
     parser.add_argument("--memory-bytes", type=int, default=Limits.memory_bytes,
-                        help="address space of one function's isolated run")
+                        help="address space of the isolated process")
     args = parser.parse_args(argv)
     limits = Limits(cpu_seconds=args.cpu_seconds, wall_seconds=args.wall_seconds,
                     memory_bytes=args.memory_bytes)
@@ -435,11 +349,10 @@ def main(argv=None, *, course_root=None, db_url=None):
     status = 0
     for student in students:
         try:
-            records = grade_submission(args.course, args.assignment, student, args.db_url,
-                                       limits=limits)
+            records = grade_on_disk(args.course, args.assignment, student, args.db_url,
+                                    limits=limits)
         except Exception as exc:  # noqa: BLE001 - report and go on with the next learner
-            print(f"{args.assignment} {student}: NOT GRADED ({type(exc).__name__}: {exc})",
-                  file=sys.stderr)
+            print(f"{args.assignment} {student}: NOT GRADED ({exc})", file=sys.stderr)
             status = 1
             continue
         print(summary_line(args.assignment, student, records))

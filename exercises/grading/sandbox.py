@@ -12,17 +12,18 @@ function returned".
 import json
 import os
 import pwd
+import select
 import shutil
 import signal
 import subprocess
 import sys
-import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from . import harness
+from . import harness, scratch
 
 HERE = Path(__file__).resolve().parent
 CONFINE = HERE / "confine.py"
@@ -42,6 +43,7 @@ class Limits:
     open_files: int = 64
     processes: int = 512
     output_chars: int = 65536
+    start_seconds: float = 60.0
 
     def as_config(self):
         """The ``limits`` entry of a ``confine.py`` configuration."""
@@ -84,11 +86,25 @@ def sandbox_identity():
         return 65534, 65534
 
 
+def python_executable():
+    """This Python, named through the real path of its environment.
+
+    A virtual environment reached through a symbolic link (``.venv ->
+    /elsewhere/.venv``) inside the hidden course folder must still be found
+    inside the box: its real folder is exposed, and the interpreter is started
+    from there.
+    """
+    candidate = os.path.join(os.path.realpath(sys.prefix), "bin", os.path.basename(sys.executable))
+    return candidate if os.path.exists(candidate) else sys.executable
+
+
 def exposed_paths():
     """Directories a confined Python needs even if they lie under a hidden path."""
     import course_lib
 
-    paths = {sys.base_prefix, sys.prefix, str(Path(os.path.realpath(sys.executable)).parent)}
+    paths = {sys.base_prefix, sys.prefix, os.path.realpath(sys.prefix),
+             os.path.realpath(sys.base_prefix),
+             str(Path(os.path.realpath(sys.executable)).parent)}
     paths.add(str(Path(course_lib.__file__).resolve().parent))
     return sorted(paths)
 
@@ -96,7 +112,7 @@ def exposed_paths():
 def scrubbed_environment(box="{box}"):
     """The whole environment of a confined program (nothing of the grader's)."""
     return {
-        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "PATH": f"{Path(python_executable()).parent}:/usr/bin:/bin",
         "HOME": f"{box}/home",
         "LANG": "C.UTF-8",
         "OMP_NUM_THREADS": "1",
@@ -147,7 +163,7 @@ def confine_command(run_dir, *, argv, hide, limits, network=False, cwd="{box}/wo
     }
     path = Path(run_dir) / "config.json"
     path.write_text(json.dumps(config))
-    return [sys.executable, "-I", "-S", str(CONFINE), str(path)]
+    return [python_executable(), "-I", "-S", str(CONFINE), str(path)]
 
 
 def _read_capped(path, limit):
@@ -183,91 +199,244 @@ def _status_from_exit(code):
     return "crashed", f"exited with code {code} before reporting"
 
 
-def run_function(cells, function, checks, *, hide=(), limits=Limits(), setup=(),
-                 references=None):
-    """Run solution ``cells`` in isolation and call ``function`` on each check's cases.
+class GradingUnavailable(RuntimeError):
+    """The isolated process could not be started: the environment, not the learner, failed."""
+
+
+def _reference_files(module):
+    """The catalogue files a session needs for ``module`` (``grading.checks.<assignment>``)."""
+    parts = module.split(".")
+    if len(parts) != 3 or parts[1] != "checks":
+        raise ValueError(f"not a check catalogue module: {module!r}")
+    return ["__init__.py", "spec.py", "checks/__init__.py", "checks/_common.py",
+            f"checks/{parts[2]}.py"]
+
+
+class Session:
+    """One isolated process for one submission: cells run once, one fork per request.
 
     Parameters
     ----------
     cells : list of (str, str)
         ``(cell_id, source)`` of the solution cells, in notebook order.
-    function : str
-        Name of the function to call.
-    checks : dict
-        ``grade_id -> list[Case]``.
+    functions : dict
+        ``function -> {grade_id: list[Case]}``: what each request calls.
     hide : iterable of path
         Paths the isolated process must not see (the course directory).
     limits : Limits
+        ``wall_seconds`` and ``cpu_seconds`` hold for each request separately.
     setup : list of (str, str)
-        ``(cell_id, source)`` of trusted code run before the solution cells
-        (the notebook's own imports).
+        Trusted code run before the solution cells (the notebook's own imports).
     references : str, optional
-        Name of the check catalogue module (e.g. ``"grading.checks.ps1_sigmoid_bce"``)
-        whose ``REFERENCES`` replace the *other* graded functions during the
-        calls. The ``grading`` package is copied into the box for it.
+        The check catalogue module (``"grading.checks.<assignment>"``) whose
+        ``REFERENCES`` stand in for the graded functions a request does not
+        keep. Only that module and what it imports are copied into the box.
 
-    Returns
-    -------
-    RunResult
+    Use as a context manager; :meth:`ask` answers one request.
     """
-    run_dir = tempfile.mkdtemp(prefix="grading-run-")
-    try:
-        box = make_box(run_dir)
+
+    def __init__(self, cells, functions, *, hide=(), limits=Limits(), setup=(), references=None):
+        self.functions = {f: dict(checks) for f, checks in functions.items()}
+        self.limits = limits
+        self.run_dir = Path(scratch.temporary_dir("grading-run-"))
+        self.isolation = {}
+        self.stderr = ""
+        self.cells_report = None
+        self._proc = None
+        self._buffer = b""
+        self._count = 0
+        self._dead = None
+        try:
+            self._start(cells, hide, setup, references)
+        except BaseException:
+            self.close()
+            raise
+
+    def _start(self, cells, hide, setup, references):
+        box = make_box(self.run_dir)
         shutil.copyfile(HERE / "harness.py", box / "harness.py")
         if references:
-            shutil.copytree(HERE, box / "lib" / "grading",
-                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            for rel in _reference_files(references):
+                target = box / "lib" / "grading" / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(HERE / rel, target)
         request = {
             "references": {"path": "lib", "module": references} if references else None,
             "cells": [{"id": c, "source": s} for c, s in list(setup) + list(cells)],
-            "function": function,
-            "checks": {
-                gid: [{"args": harness.encode(tuple(case.args), np),
-                       "kwargs": harness.encode(dict(case.kwargs), np)} for case in cases]
-                for gid, cases in checks.items()
+            "functions": {
+                function: {gid: [{"args": harness.encode(tuple(case.args), np),
+                                  "kwargs": harness.encode(dict(case.kwargs), np)}
+                                 for case in cases]
+                           for gid, cases in checks.items()}
+                for function, checks in self.functions.items()
             },
-            "output_limit": limits.output_chars,
+            "output_limit": self.limits.output_chars,
+            "wall_seconds": self.limits.wall_seconds,
         }
         (box / "input.json").write_text(json.dumps(request))
-        argv = [sys.executable, "-I", "{box}/harness.py", "{box}/input.json",
-                "{box}/out/result.json"]
-        command = confine_command(run_dir, argv=argv, hide=hide, limits=limits)
-        with open(Path(run_dir) / "stdout", "wb") as out, \
-                open(Path(run_dir) / "stderr", "wb") as err:
-            proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                    start_new_session=True, cwd=run_dir)
-            try:
-                code = proc.wait(timeout=limits.wall_seconds)
-                timed_out = False
-            except subprocess.TimeoutExpired:
-                _kill_group(proc)
-                code = proc.wait()
-                timed_out = True
-            _kill_group(proc)
-        result = RunResult(
-            status="ok",
-            stdout=_read_capped(Path(run_dir) / "stdout", 4096),
-            stderr=_read_capped(Path(run_dir) / "stderr", 4096),
-        )
+        argv = [python_executable(), "-I", "{box}/harness.py", "{box}/input.json", "{box}/out"]
+        command = confine_command(self.run_dir, argv=argv, hide=hide, limits=self.limits)
+        self._stderr_file = open(self.run_dir / "stderr", "wb")  # noqa: SIM115
+        self._proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=self._stderr_file, start_new_session=True,
+                                      cwd=self.run_dir)
+        scratch.note_process(self.run_dir, self._proc.pid)
         try:
-            result.isolation = json.loads((Path(run_dir) / "isolation.json").read_text())
-        except (OSError, ValueError):
-            result.isolation = {"measures": [], "missing": ["unknown: the launcher did not report"]}
-        if timed_out:
-            result.status, result.detail = "timeout", (
-                f"did not finish within {limits.wall_seconds:g} s")
-            return result
-        report_path = box / "out" / "result.json"
-        if code != 0 or not report_path.is_file():
-            result.status, result.detail = _status_from_exit(code)
-            return result
+            first = self._reply(self.limits.start_seconds)
+        except EOFError:
+            first = None
+        self._read_isolation()
+        if first != "started":
+            self._kill()
+            self.stderr = _read_capped(self.run_dir / "stderr", 4096)
+            tail = self.stderr.strip().splitlines()[-1:] or ["no message"]
+            raise GradingUnavailable(f"the isolated Python did not start ({tail[0][:300]})")
         try:
-            result.report = _load_report(report_path, checks, limits)
+            ready = self._reply(self.limits.wall_seconds + self.limits.start_seconds)
+        except EOFError:
+            ready = None
+        if ready != "ready":
+            self._dead = self._end_status()
+            return
+        try:
+            self.cells_report = _load_cells(box / "out" / "cells.json")
         except (ValueError, OSError) as exc:
-            result.status, result.detail = "bad-result", f"returned unusable data ({exc})"
+            self._dead = ("bad-result", f"returned unusable data ({exc})")
+
+    def _read_isolation(self):
+        try:
+            self.isolation = json.loads((self.run_dir / "isolation.json").read_text())
+        except (OSError, ValueError):
+            self.isolation = {"measures": [], "missing": ["unknown: the launcher did not report"]}
+
+    def _reply(self, seconds):
+        """The next reply line (decoded JSON) within ``seconds``; ``EOFError`` if none."""
+        deadline = time.monotonic() + seconds
+        out = self._proc.stdout
+        while b"\n" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise EOFError("no reply in time")
+            ready, _, _ = select.select([out], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(out.fileno(), 65536)
+            if not chunk:
+                raise EOFError("the isolated process ended")
+            self._buffer += chunk
+            if len(self._buffer) > 2**20:
+                raise EOFError("reply too long")
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        try:
+            return json.loads(line.decode("utf-8"))
+        except ValueError:
+            return None
+
+    def _end_status(self):
+        self._kill()
+        try:
+            code = self._proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            return ("timeout", f"did not finish within {self.limits.wall_seconds:g} s")
+        return _status_from_exit(code)
+
+    def _kill(self):
+        if self._proc is not None and self._proc.poll() is None:
+            _kill_group(self._proc)
+
+    def ask(self, function, own=()):
+        """Call ``function`` on its cases; ``own`` names the learner's functions kept.
+
+        Every other graded function is bound to its reference. Returns a
+        :class:`RunResult` whose report holds ``cells`` (errors of the
+        solution cells), ``function_found`` and ``results``.
+        """
+        result = RunResult(status="ok", isolation=self.isolation)
+        if self._dead is None:
+            self._count += 1
+            job = {"id": self._count, "function": function, "own": sorted(own)}
+            try:
+                self._proc.stdin.write((json.dumps(job) + "\n").encode())
+                self._proc.stdin.flush()
+                answer = self._reply(self.limits.wall_seconds + 30)
+            except (EOFError, OSError):
+                self._dead = self._end_status()
+            else:
+                status = answer.get("status") if type(answer) is dict else None
+                if type(answer) is not dict or answer.get("id") != self._count:
+                    result.status, result.detail = "bad-result", "answered out of turn"
+                elif status == "timeout":
+                    result.status, result.detail = "timeout", (
+                        f"did not finish within {self.limits.wall_seconds:g} s")
+                elif status != 0:
+                    code = status if type(status) is int else 70
+                    result.status, result.detail = _status_from_exit(code)
+                else:
+                    path = self.run_dir / "box" / "out" / f"{self._count}.json"
+                    try:
+                        result.report = _load_report(path, self.functions[function],
+                                                     self.limits)
+                        result.report["cells"] = self.cells_report["cells"]
+                        result.report["references_error"] = (
+                            self.cells_report["references_error"])
+                    except (ValueError, OSError) as exc:
+                        result.status, result.detail = "bad-result", (
+                            f"returned unusable data ({harness.describe(exc)})")
+        if self._dead is not None:
+            result.status, result.detail = self._dead
+        if result.status != "ok":
+            result.report = None
+            self.stderr = _read_capped(self.run_dir / "stderr", 4096)
+            result.stderr = self.stderr
         return result
-    finally:
-        shutil.rmtree(run_dir, ignore_errors=True)
+
+    def close(self):
+        """End the isolated process and remove its folder."""
+        if self._proc is not None:
+            try:
+                self._proc.stdin.close()
+            except OSError:
+                pass
+            try:
+                self._proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                pass
+            self._kill()
+            self._proc.wait()
+            self._proc.stdout.close()
+            self._stderr_file.close()
+        shutil.rmtree(self.run_dir, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def run_function(cells, function, checks, *, hide=(), limits=Limits(), setup=(),
+                 references=None):
+    """Run solution ``cells`` in isolation and call ``function`` on each check's cases.
+
+    One :class:`Session` with one request, the other graded functions bound to
+    their references. ``checks`` is ``grade_id -> list[Case]``; the other
+    parameters are those of :class:`Session`. Returns a :class:`RunResult`.
+    """
+    with Session(cells, {function: checks}, hide=hide, limits=limits, setup=setup,
+                 references=references) as session:
+        return session.ask(function)
+
+
+def _load_cells(path):
+    with open(path, "rb") as fh:
+        data = json.loads(fh.read(2**20).decode("utf-8"))
+    cells = data.get("cells") if type(data) is dict else None
+    if type(cells) is not list or any(type(c) is not dict for c in cells):
+        raise ValueError("malformed cell list")
+    return {
+        "cells": [{"cell": str(c.get("cell")), "error": _short(c.get("error"))} for c in cells],
+        "references_error": _short(data.get("references_error")),
+    }
 
 
 def _load_report(path, checks, limits):
@@ -281,14 +450,9 @@ def _load_report(path, checks, limits):
         raise ValueError("malformed report")
     if set(data["results"]) != set(checks):
         raise ValueError("report does not answer the checks asked")
-    cells = data.get("cells")
-    if type(cells) is not list or any(type(c) is not dict for c in cells):
-        raise ValueError("malformed cell list")
     report = {
-        "cells": [{"cell": str(c.get("cell")), "error": _short(c.get("error"))} for c in cells],
         "function_found": data.get("function_found") is True,
         "output_chars": data.get("output_chars") if type(data.get("output_chars")) is int else 0,
-        "references_error": _short(data.get("references_error")),
         "results": {},
     }
     for gid, cases in checks.items():
@@ -315,7 +479,7 @@ def _load_report(path, checks, limits):
     return report
 
 
-def _short(text, limit=500):
+def _short(text, limit=harness.ERROR_CHARS):
     if text is None:
         return None
     text = str(text)

@@ -64,7 +64,9 @@ class FunctionCheck:
     function : str
         Name of the function the learner's solution cells define.
     cases : callable
-        ``cases() -> list[Case]``, deterministic (seeded).
+        ``cases(rng) -> list[Case]``: the numbers drawn from ``rng`` (a
+        :class:`numpy.random.Generator`, seeded at grading time by the course's
+        secret, see :mod:`.secret`), the kinds of input fixed.
     expected : callable
         ``expected(case) -> value``, the reference answer from ``course_lib``,
         run in the trusted process.

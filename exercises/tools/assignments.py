@@ -6,7 +6,10 @@
 * every **source** notebook: each autograded test cell, visible and hidden
   tests, must pass (the reference solutions are right and the tests run);
 * every **release** notebook: each autograded test cell must fail (a blank
-  notebook earns nothing), and no solution or hidden test may be left in it.
+  notebook earns nothing), and no solution or hidden test may be left in it;
+* the grade of record's engine (:func:`grading.engine.grade_submission`) on
+  both: every test cell passes on the source's solutions, none on the
+  release's.
 
 ``make release-notebooks`` (``--no-check``) only generates, for the book's
 download links.
@@ -18,15 +21,14 @@ nbgrader's autograde settings, which confine the kernel.
 
 import argparse
 import os
+import secrets
 import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from course import COURSE, assignments, check, load_api  # noqa: E402
+from .course import COURSE, assignments, check, load_api
 
 FORBIDDEN_IN_RELEASE = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "run_hidden_tests")
 
@@ -110,6 +112,37 @@ def check_notebooks(course, names, workers=2):
             if not rows:
                 problems.append(f"{kind} {name}: no autograded test cell")
     print(f"  executed {len(jobs)} notebooks in {time.perf_counter() - started:.1f} s")
+    for name in names:
+        problems += check_grade_of_record(course, name)
+    return problems
+
+
+def check_grade_of_record(course, name):
+    """The engine on the source's solutions (all must pass) and the release's (all must fail)."""
+    import nbformat
+    from grading.engine import grade_submission
+    from grading.record import program
+    from grading.secret import case_rng
+
+    source = nbformat.read(Path(course) / "source" / name / f"{name}.ipynb", as_version=4)
+    ids = {c.metadata.nbgrader["grade_id"] for c in source.cells
+           if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+    problems = []
+    for kind in ("source", "release"):
+        nb = nbformat.read(Path(course) / kind / name / f"{name}.ipynb", as_version=4)
+        setup, cells = program(source, nb, ids)
+        result = grade_submission(setup, cells, name, case_rng(secrets.token_hex(32), name, kind),
+                                  hide=[Path(course)])
+        passed = sum(v.passed for v in result.verdicts)
+        print(f"  {kind:7s} {name:22s} grade of record: {passed} / {len(result.verdicts)} "
+              "test cells passed")
+        for verdict in result.verdicts:
+            if kind == "source" and not verdict.passed:
+                problems.append(f"source {name}: {verdict.grade_id} fails the grade of record: "
+                                f"{'; '.join(verdict.messages[:2])}")
+            if kind == "release" and verdict.passed:
+                problems.append(f"release {name}: {verdict.grade_id} passes the grade of record "
+                                "on a blank notebook")
     return problems
 
 

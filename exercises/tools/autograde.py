@@ -1,61 +1,46 @@
 """Autograde every submission under ``submitted/<student>/<assignment>/`` (``make autograde``).
 
-For each submission, in one Python process (nbgrader is imported once):
+In one Python process (nbgrader is imported once, its API called per submission):
 
-1. ``nbgrader autograde`` (through nbgrader's API, ``--force``), timed; a
-   submission whose files have not changed since it was last graded is skipped
-   (``--force`` regrades everything: do so after changing a check);
-2. then, when ``grading/record.py`` exists, its ``main()`` for the submissions
-   just autograded: the grade of record, computed outside the learner's kernel;
+1. the grader's temporary folders left by a killed run are removed, and one
+   isolated process is started as a check: if it cannot start (the
+   environment is broken), the run stops with one line naming the cause and
+   changes nothing;
+2. for each submission that is not *graded* with its current files (see
+   ``grading/gradebook.py``; ``--force`` regrades all): ``nbgrader autograde``
+   through the API. Its configuration makes the grade of record part of it
+   (``grading.preprocessors``): the points are zeroed, the learner's
+   functions are judged in an isolated process while the kernel runs the
+   notebook for the feedback, and the verdicts are written. A submission whose
+   grading could not run is *not graded*, with the cause, and is tried again
+   by the next run;
 3. a table of every student's scores, read back from the gradebook.
-
-A resubmission (new files under ``submitted/``) is regraded and its scores
-replace the old ones; running twice without changes changes nothing.
 
 Usage::
 
-    python exercises/tools/autograde.py [--assignment NAME] [--student ID ...] [--force]
+    cd exercises && python -m tools.autograde [--assignment NAME] [--student ID ...] [--force]
 """
 
 import argparse
-import contextlib
-import hashlib
-import json
-import os
 import sys
 import time
 import warnings
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from grading import gradebook, record, scratch
+from grading.intake import irregular_entries, submission_digest
+from grading.sandbox import GradingUnavailable, Limits, Session
 
-from course import COURSE, assignments, check, load_api, submissions  # noqa: E402
-
-HASHES = ".submission-hashes.json"
-
-
-def submission_hash(folder):
-    """SHA-256 of every file under a submission folder (names and contents)."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(folder)).encode())
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+from .course import COURSE, assignments, check, load_api, submissions
 
 
-def _read_hashes(course):
-    path = Path(course) / "autograded" / HASHES
+def preflight(course):
+    """Start one isolated process with nothing in it; the cause if that fails, else ``None``."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        return {}
-
-
-def _write_hashes(course, hashes):
-    path = Path(course) / "autograded" / HASHES
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(hashes, indent=1, sort_keys=True), encoding="utf-8")
+        with Session([], {}, hide=[course], limits=Limits(wall_seconds=30)):
+            return None
+    except GradingUnavailable as exc:
+        return str(exc)
 
 
 def ensure_generated(api, course, names):
@@ -72,37 +57,6 @@ def ensure_generated(api, course, names):
     for name in missing:
         print(f"generating {name} (not in the gradebook yet)")
         check(api.generate_assignment(name, force=True, create=True), f"generate {name}")
-
-
-def run_record(course, graded):
-    """The grade of record (``grading/record.py``), if that step is installed."""
-    if not (Path(course) / "grading" / "record.py").exists():
-        return
-    if str(course) not in sys.path:
-        sys.path.insert(0, str(course))
-    from grading import record
-
-    by_assignment = {}
-    for student, assignment in graded:
-        by_assignment.setdefault(assignment, []).append(student)
-    for assignment, students in sorted(by_assignment.items()):
-        started = time.perf_counter()
-        with _cwd(course):
-            status = record.main([assignment, *students], course_root=str(course))
-        seconds = time.perf_counter() - started
-        print(f"grade of record: {assignment}, {len(students)} submission(s), {seconds:.1f} s")
-        if status:
-            print(f"grade of record: {assignment} reported a failure", file=sys.stderr)
-
-
-@contextlib.contextmanager
-def _cwd(path):
-    old = os.getcwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(old)
 
 
 def score_table(api, names):
@@ -167,39 +121,88 @@ def main(argv=None):
 
     warnings.filterwarnings("ignore", module="sqlalchemy")
     warnings.filterwarnings("ignore", message=".*not in Session.*")
+    scratch.remove_stale()
+    cause = preflight(course)
+    if cause:
+        print(f"make autograde: cannot grade on this machine: {cause}", file=sys.stderr)
+        return 2
     api = load_api(course)
     pairs = [(s, a) for s, a in submissions(course, args.assignment)
              if not args.student or s in args.student]
     ensure_generated(api, course, sorted({a for _, a in pairs}))
-    hashes = _read_hashes(course)
-    graded, seconds, failed = [], {}, []
+    from nbgrader.api import Gradebook
+
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+        done = gradebook.ledger(gb)
+    seconds, failed = {}, []
     for student, assignment in pairs:
         key = f"{student}/{assignment}"
-        digest = submission_hash(course / "submitted" / student / assignment)
-        done = (course / "autograded" / student / assignment).is_dir()
-        if not args.force and done and hashes.get(key) == digest:
+        folder = course / "submitted" / student / assignment
+        irregular = irregular_entries(folder)
+        digest = None if irregular else submission_digest(folder)
+        entry = done.get((assignment, student))
+        if (not args.force and entry and entry["status"] == gradebook.GRADED
+                and entry["digest"] == digest):
             print(f"unchanged, skipped: {key}")
+            continue
+        if irregular:  # refused before nbgrader copies anything of it
+            with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+                cause = "refused: not regular files"
+                try:
+                    record.begin(gb, course, assignment, student)
+                except record.RefusedSubmission as exc:
+                    cause = str(exc)
+            failed.append(key)
+            print(f"NOT GRADED: {key}: {cause}", file=sys.stderr)
             continue
         started = time.perf_counter()
         result = api.autograde(assignment, student, force=True, create=True)
         seconds[key] = time.perf_counter() - started
-        if not result.get("success"):
+        with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+            entry = gradebook.ledger(gb).get((assignment, student))
+            if not result.get("success") and (not entry or entry["status"] == gradebook.GRADED):
+                # nbgrader failed before the grade of record began: never keep an old grade
+                cause = f"nbgrader's autograde failed: {_last_line(result)}"
+                gradebook.mark_not_graded(gb, assignment, student, cause)
+                entry = gradebook.ledger(gb).get((assignment, student))
+        if not result.get("success") or not entry or entry["status"] != gradebook.GRADED:
             failed.append(key)
-            hashes.pop(key, None)
-            print(f"FAILED: {key}\n{result.get('log', '')}{result.get('error', '')}",
-                  file=sys.stderr)
+            cause = entry["cause"] if entry else "nbgrader failed"
+            print(f"NOT GRADED: {key}: {cause}", file=sys.stderr)
             continue
-        hashes[key] = digest
-        graded.append((student, assignment))
-        print(f"autograded {key} in {seconds[key]:.2f} s")
-    _write_hashes(course, hashes)
-    if graded:
-        run_record(course, graded)
+        from grading.preprocessors import RECORD_SECONDS
+
+        own = RECORD_SECONDS.get((assignment, student), float("nan"))
+        print(f"autograded {key} in {seconds[key]:.2f} s "
+              f"(grade of record {own:.2f} s, concurrent with the kernel)")
+        print("    " + _summary(api, assignment, student, entry))
     shown = [args.assignment] if args.assignment else names
     print_table(score_table(api, shown), shown, seconds)
     if not pairs:
         print("no submissions under exercises/submitted/<student>/<assignment>/")
     return 1 if failed else 0
+
+
+def _last_line(result):
+    """The last line of nbgrader's error (or log), for a one-line cause."""
+    text = (result.get("error") or result.get("log") or "no message").strip().splitlines()
+    return text[-1][:300] if text else "no message"
+
+
+def _summary(api, assignment, student, entry):
+    """``<assignment> <student>: 7 / 7 (grade of record)`` and the flags."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+        nb = gb.find_submission(assignment, student)
+        auto = sum(g.auto_score or 0.0 for n in nb.notebooks for g in n.grades
+                   if g.cell.cell_type == "code")
+        top = sum(g.max_score for n in nb.notebooks for g in n.grades
+                  if g.cell.cell_type == "code")
+    line = f"{assignment} {student}: {auto:g} / {top:g} (grade of record)"
+    reasons = [f"{f['function']}: {f['reason']}" if f.get("function") else f["reason"]
+               for f in entry["flags"]]
+    return line + (f"  FLAGGED: {'; '.join(reasons)}" if reasons else "")
 
 
 if __name__ == "__main__":

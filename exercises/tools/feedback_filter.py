@@ -13,27 +13,14 @@ preprocessors and, in every autograded test cell that had a hidden region:
 
 import re
 
+from grading.preprocessors import cut_hidden_tests
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import is_grade
 from traitlets import Unicode
 
-__all__ = ["HideHiddenTests", "hide_hidden_source"]
+__all__ = ["HideHiddenTests"]
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def hide_hidden_source(source, begin, end, placeholder):
-    """Return ``(source without hidden regions, whether there was one)``."""
-    lines, hidden, inside = [], False, False
-    for line in source.split("\n"):
-        if begin in line:
-            inside = hidden = True
-            lines.append(placeholder)
-        elif end in line:
-            inside = False
-        elif not inside:
-            lines.append(line)
-    return "\n".join(lines), hidden
 
 
 class HideHiddenTests(NbGraderPreprocessor):
@@ -48,9 +35,8 @@ class HideHiddenTests(NbGraderPreprocessor):
     def preprocess_cell(self, cell, resources, cell_index):
         if cell.cell_type != "code" or not is_grade(cell):
             return cell, resources
-        cell.source, hidden = hide_hidden_source(
-            cell.source, self.begin, self.end, self.placeholder
-        )
+        cell.source, hidden = cut_hidden_tests(cell.source, self.placeholder, self.begin,
+                                               self.end)
         if hidden:
             for output in cell.get("outputs", []):
                 if output.output_type == "error":

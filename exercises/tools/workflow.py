@@ -2,11 +2,11 @@
 
 Usage::
 
-    python exercises/tools/workflow.py release     [--assignment NAME]
-    python exercises/tools/workflow.py collect     [--assignment NAME]
-    python exercises/tools/workflow.py zip-collect [--assignment NAME]
-    python exercises/tools/workflow.py feedback    [--assignment NAME]
-    python exercises/tools/workflow.py grades
+    python -m tools.workflow release     [--assignment NAME]
+    python -m tools.workflow collect     [--assignment NAME]
+    python -m tools.workflow zip-collect [--assignment NAME]
+    python -m tools.workflow feedback    [--assignment NAME]
+    python -m tools.workflow grades
 
 Each step prints what it did. See ``exercises/README.md`` for the whole workflow.
 """
@@ -19,9 +19,19 @@ import sys
 import warnings
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from grading.intake import irregular_entries, irregular_zip_members
 
-from course import COURSE, assignments, check, load_api  # noqa: E402
+from .course import COURSE, assignments, check, load_api
+
+
+def refuse_irregular(step, found):
+    """Stop ``step`` with one message if any submission holds a link or a special file."""
+    if found:
+        listed = "\n".join(f"    {path}" for path in found[:20])
+        raise SystemExit(
+            f"{step}: refused: these entries are not regular files (symbolic links or special "
+            f"files); nothing was copied. Remove them (the learner hands in the notebook itself) "
+            f"and run the step again:\n{listed}")
 
 
 def _names(course, only):
@@ -54,7 +64,13 @@ def release(course, names):
 def collect(course, names):
     """Copy learners' submissions from the exchange to ``submitted/`` (``nbgrader collect``)."""
     api = load_api(course)
+    inbound = Path(api.exchange.config.Exchange.get("root", course / ".exchange")) / \
+        api.coursedir.course_id / "inbound"
     for name in names:
+        found = []
+        for folder in sorted(inbound.glob(f"*+{name}+*")) if inbound.is_dir() else []:
+            found += irregular_entries(folder)
+        refuse_irregular(f"collect {name}", found)
         before = _timestamps(course, name)
         check(api.collect(name, update=True), f"collect {name}")
         after = _timestamps(course, name)
@@ -80,6 +96,12 @@ def zip_collect(course, names):
         if not archive.is_dir() or not any(archive.iterdir()):
             continue
         found = True
+        bad = [p for p in irregular_entries(archive)]
+        for path in sorted(archive.glob("*.zip")):
+            if path in map(Path, bad):
+                continue
+            bad += [f"{path}: {member}" for member in irregular_zip_members(path)]
+        refuse_irregular(f"zip-collect {name}", bad)
         done = subprocess.run(
             [str(Path(sys.executable).parent / "nbgrader"), "zip_collect", name, "--force"],
             cwd=course, capture_output=True, text=True,

@@ -76,3 +76,8 @@ def graded(assignment, tmp_path_factory):
 @pytest.fixture(scope="session")
 def repo_root():
     return Path(ROOT)
+
+
+def pytest_configure(config):
+    # registered here too, for runs without xdist (-p no:xdist), where it is unknown
+    config.addinivalue_line("markers", "xdist_group(name): run these tests on one worker")

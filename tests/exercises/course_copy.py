@@ -28,7 +28,7 @@ class CourseCopy:
         env = {**os.environ, "PYTHONWARNINGS": "ignore"}
         env.pop("NBGRADER_DB_URL", None)
         done = subprocess.run(
-            [PY, str(self.root / "tools" / script), *args, "--course", str(self.root)],
+            [PY, "-m", f"tools.{Path(script).stem}", *args, "--course", str(self.root)],
             cwd=self.root, capture_output=True, text=True, env=env, timeout=1800,
         )
         self.log.append(done.stdout + done.stderr)

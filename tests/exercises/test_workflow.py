@@ -9,8 +9,8 @@ from datetime import datetime
 
 import pytest
 from course_copy import PY, CourseCopy
+from grading.preprocessors import cut_hidden_tests
 from notebook_tools import ASSIGNMENTS, COURSE
-from tools.feedback_filter import hide_hidden_source
 from tools.lms_collector import parse_submission_name
 
 pytestmark = pytest.mark.nbgrader
@@ -35,10 +35,14 @@ def test_make_assignments_fails_when_a_reference_solution_is_wrong(tmp_path):
     course = CourseCopy(tmp_path)
     path = course.root / "source" / "ps1_sigmoid_bce" / "ps1_sigmoid_bce.ipynb"
     path.write_text(path.read_text().replace("return float(-np.mean(", "return float(-np.sum("))
-    done = subprocess.run([PY, str(course.root / "tools" / "assignments.py"), "ps1_sigmoid_bce",
-                           "--course", str(course.root)], capture_output=True, text=True)
+    done = subprocess.run([PY, "-m", "tools.assignments", "ps1_sigmoid_bce",
+                           "--course", str(course.root)], cwd=course.root, capture_output=True,
+                          text=True)
     assert done.returncode == 1
     assert "source ps1_sigmoid_bce: binary_cross_entropy_tests fails" in done.stderr
+    # the grade of record's engine says so too
+    assert ("source ps1_sigmoid_bce: binary_cross_entropy_tests fails the grade of record"
+            in done.stderr)
 
 
 def test_release_and_collect_through_the_local_exchange(tmp_path):
@@ -96,7 +100,7 @@ def test_submission_file_names():
 
 def test_hidden_regions_are_cut_from_feedback_sources():
     source = "a = 1\n### BEGIN HIDDEN TESTS\nsecret()\n### END HIDDEN TESTS\nb = 2"
-    text, hidden = hide_hidden_source(source, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "# gone")
+    text, hidden = cut_hidden_tests(source, "# gone")
     assert hidden and text == "a = 1\n# gone\nb = 2"
-    assert hide_hidden_source("a = 1", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "#") == (
+    assert cut_hidden_tests("a = 1", "#") == (
         "a = 1", False)

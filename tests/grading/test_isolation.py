@@ -149,7 +149,7 @@ def test_the_isolated_process_sees_no_course_no_network_and_writes_nothing():
     assert net == "OSError" or net.endswith("Error")
     # Not the grader's files: denied to the sandbox user, or a read-only mount (EROFS).
     assert write in ("PermissionError", "OSError")
-    assert cwd == "/tmp/work"
+    assert cwd.startswith("/tmp/work/call-")  # a fresh folder per request
     assert "MISSING" not in str(result.isolation.get("missing")).upper()
     # As root: another user; otherwise a user namespace without capabilities (confine.py).
     identity = "separate-user" if os.geteuid() == 0 else "user-namespace"

@@ -1,9 +1,13 @@
-"""Run a check against a learner's function, in the process that holds the function.
+"""Run a check against a function in this process (the instructor's side, never the grade).
 
-The notebooks' hidden tests call :func:`run_hidden_tests`; it judges the
-function with the same :class:`~grading.spec.FunctionCheck` (same cases,
-references and tolerances) that the grade of record uses, so the score nbgrader
-records and the grade of record agree.
+The source notebooks' hidden tests call :func:`run_hidden_tests` when the
+instructor runs them (``make assignments``, JupyterLab); the catalogue tests
+call :func:`judge`. The grade of record never uses this module: it calls the
+learner's functions in an isolated process (:mod:`grading.engine`). Both judge
+an outcome with the same :func:`grading.engine.judge_case` (the check's
+``expected`` and ``compare``), so they cannot disagree on what is right.
+Cases come from a fixed seed here (:data:`INSTRUCTOR_SEED`); at grading time
+they are drawn from the course's secret.
 
 While a check runs, every *other* graded function of the assignment is
 replaced by its reference implementation (the catalogue module's
@@ -19,7 +23,6 @@ import contextlib
 import importlib
 import io
 import warnings
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -27,8 +30,8 @@ from ..spec import Outcome
 from ._common import materialize
 
 __all__ = [
+    "INSTRUCTOR_SEED",
     "HiddenTestFailure",
-    "KernelOutcome",
     "call",
     "judge",
     "load_check",
@@ -37,20 +40,12 @@ __all__ = [
 ]
 
 MAX_REPORTED = 4
+#: Seed of the cases drawn in this process (the grade of record uses the course's secret).
+INSTRUCTOR_SEED = 20250101
 
 
 class HiddenTestFailure(AssertionError):
     """Raised by a hidden test cell whose function failed at least one case."""
-
-
-@dataclass(frozen=True)
-class KernelOutcome(Outcome):
-    """An :class:`Outcome` that also lists the warnings raised during the call.
-
-    ``warnings`` holds ``"Category: message"`` strings.
-    """
-
-    warnings: tuple = ()
 
 
 @contextlib.contextmanager
@@ -82,7 +77,7 @@ def call(func, case):
 
     Returns
     -------
-    KernelOutcome
+    Outcome
     """
     args = tuple(materialize(a) for a in case.args)
     kwargs = {k: materialize(v) for k, v in case.kwargs.items()}
@@ -100,7 +95,7 @@ def call(func, case):
         except Exception as exc:  # noqa: BLE001 - any exception is the learner's error
             error = f"{type(exc).__name__}: {exc}"
     seen = tuple(f"{w.category.__name__}: {w.message}" for w in caught)
-    return KernelOutcome(value=value, args_after=args, error=error, warnings=seen)
+    return Outcome(value=value, args_after=args, error=error, warnings=seen)
 
 
 @contextlib.contextmanager
@@ -140,8 +135,8 @@ def load_check(assignment, grade_id):
     raise KeyError(f"{assignment} has no check for grade cell {grade_id!r}.")
 
 
-def judge(check, func, references=None):
-    """Run every case of ``check`` on ``func``.
+def judge(check, func, references=None, rng=None):
+    """Run every case of ``check`` on ``func`` (cases drawn from ``rng``, by default seeded).
 
     Returns
     -------
@@ -150,14 +145,15 @@ def judge(check, func, references=None):
     n_cases : int
         How many cases ran.
     """
+    from ..engine import judge_case
+
     failures = []
-    cases = check.cases()
+    cases = check.cases(rng if rng is not None else np.random.default_rng(INSTRUCTOR_SEED))
     with substituted(func, references or {}, keep=check.function):
         for case in cases:
             outcome = call(func, case)
             with quiet():
-                expected = check.expected(case)
-                problem = check.compare(outcome, expected, case)
+                problem = judge_case(check, case, outcome)
             if problem:
                 failures.append((case, problem))
     return failures, len(cases)

@@ -8,7 +8,7 @@ from course_lib.losses import binary_cross_entropy as reference_binary_cross_ent
 from ..spec import Case, FunctionCheck
 from ._common import Array, call_reference, comparison
 
-__all__ = ["CHECKS", "REFERENCES"]
+__all__ = ["CHECKS", "REFERENCES", "random_shape"]
 
 ASSIGNMENT = "ps1_sigmoid_bce"
 
@@ -25,11 +25,22 @@ REFERENCES = {
 }
 
 
+def random_shape(rng, max_ndim=3, max_size=7):
+    """A shape of 1 to ``max_ndim`` axes, each of 1 to ``max_size`` entries.
+
+    Examples
+    --------
+    >>> shape = random_shape(np.random.default_rng(0))
+    >>> 1 <= len(shape) <= 3 and all(1 <= n <= 7 for n in shape)
+    True
+    """
+    return tuple(int(n) for n in rng.integers(1, max_size + 1, int(rng.integers(1, max_ndim + 1))))
+
+
 # --- sigmoid ---------------------------------------------------------------
 
 
-def _sigmoid_cases():
-    rng = np.random.default_rng(1001)
+def _sigmoid_cases(rng):
     tails = np.array(
         [-1e308, -1000.0, -745.0, -740.0, -720.0, -700.0, -500.0, -100.0, -40.0, -30.0,
          30.0, 40.0, 100.0, 500.0, 720.0, 1000.0, 1e308]
@@ -51,6 +62,9 @@ def _sigmoid_cases():
         Case((rng.normal(0, 4, 20).astype(np.float32),), label="a float32 array"),
         Case((np.arange(-5, 6),), label="an integer array"),
         Case((np.empty(0),), label="an empty array"),
+        Case((rng.normal(0, 20, random_shape(rng)),), label="random logits of a random shape"),
+        Case((-rng.uniform(709.8, 745.0, random_shape(rng)),),
+             label="the far negative tail, where the naive formula overflows"),
     ]
 
 
@@ -59,10 +73,13 @@ SIGMOID = FunctionCheck(
     function="sigmoid",
     cases=_sigmoid_cases,
     expected=call_reference(reference_sigmoid),
-    # full relative precision down to 1e-300; below, results are subnormal (or 0)
-    # and cannot keep it: an absolute 1e-300 accepts them. The naive formula
-    # overflows there, which the warning check catches.
-    compare=comparison("sigmoid", Array(rtol=1e-6, atol=1e-300), ("z",), no_warnings=True),
+    # The property, not only the absence of a warning: full relative precision
+    # down to the smallest normal number; below it, results are subnormal and
+    # keep only absolute precision, so an absolute 1e-322 (twenty units of the
+    # last place there) accepts them. The naive formula returns 0 in the far
+    # negative tail (its exp overflows) and fails there even when the warning is
+    # silenced with np.errstate(all="ignore").
+    compare=comparison("sigmoid", Array(rtol=1e-6, atol=1e-322), ("z",), no_warnings=True),
     answer_keys=("course_lib.activations.sigmoid", "scipy.special.expit"),
 )
 
@@ -70,8 +87,7 @@ SIGMOID = FunctionCheck(
 # --- binary_cross_entropy --------------------------------------------------
 
 
-def _bce_cases():
-    rng = np.random.default_rng(1002)
+def _bce_cases(rng):
     y = rng.integers(0, 2, 30)
     return [
         Case((np.array([1, 0]), np.array([0.5, 0.5])), label="visible: p = 0.5 everywhere"),
@@ -88,7 +104,13 @@ def _bce_cases():
         Case((np.zeros(4, dtype=np.int32), rng.uniform(0.2, 0.8, 4)), label="int32 labels, all 0"),
         Case((np.array([1]), np.array([0.25])), label="a single sample"),
         Case((rng.integers(0, 2, 1000), rng.uniform(0, 1, 1000)), label="a thousand samples"),
+        _random_size_bce(rng),
     ]
+
+
+def _random_size_bce(rng):
+    n = int(rng.integers(2, 200))
+    return Case((rng.integers(0, 2, n), rng.uniform(0, 1, n)), label="a random number of samples")
 
 
 BINARY_CROSS_ENTROPY = FunctionCheck(
@@ -106,8 +128,7 @@ BINARY_CROSS_ENTROPY = FunctionCheck(
 # --- predict_proba ---------------------------------------------------------
 
 
-def _predict_proba_cases():
-    rng = np.random.default_rng(1003)
+def _predict_proba_cases(rng):
     X = rng.normal(size=(25, 3))
     w = np.array([1.5, -2.0, 0.5])
     return [
@@ -123,7 +144,14 @@ def _predict_proba_cases():
              label="integer features"),
         Case((rng.normal(size=(12, 4)), rng.normal(0, 2, 4), np.float64(-1.5)),
              label="four features and a NumPy intercept"),
+        _random_size_predict(rng),
     ]
+
+
+def _random_size_predict(rng):
+    n, d = int(rng.integers(1, 60)), int(rng.integers(1, 8))
+    return Case((rng.normal(0, 3, (n, d)), rng.normal(0, 2, d), float(rng.normal())),
+                label="a random number of samples and features")
 
 
 PREDICT_PROBA = FunctionCheck(

@@ -46,9 +46,8 @@ def toy_problem(n, d, seed, noise=1.0):
 # --- bce_gradient ----------------------------------------------------------
 
 
-def _bce_gradient_cases():
-    rng = np.random.default_rng(2001)
-    X, y = toy_problem(30, 4, 2002)
+def _bce_gradient_cases(rng):
+    X, y = toy_problem(30, 4, rng)
     return [
         Case((np.array([[1.0, 2.0], [3.0, -1.0]]), np.array([1, 0]), np.zeros(2), 0.0),
              label="visible: w = 0 and b = 0"),
@@ -89,8 +88,7 @@ _LOGISTIC = Code(
 )
 
 
-def _numerical_gradient_cases():
-    rng = np.random.default_rng(2003)
+def _numerical_gradient_cases(rng):
     return [
         Case((Code("lambda w: float(w @ w)"), np.array([1.0, 2.0, 3.0])),
              label="visible: the gradient of w @ w"),
@@ -127,10 +125,10 @@ _VISIBLE_X = np.array([[0.0, 1.0], [1.0, -1.0], [2.0, 0.5], [-1.0, -2.0], [0.5, 
 _VISIBLE_Y = np.array([0, 1, 1, 0, 1])
 
 
-def _fit_gd_cases():
-    X, y = toy_problem(40, 3, 2004)
-    X1, y1 = toy_problem(25, 1, 2005)
-    X2, y2 = toy_problem(60, 2, 2006, noise=2.0)
+def _fit_gd_cases(rng):
+    X, y = toy_problem(40, 3, rng)
+    X1, y1 = toy_problem(25, 1, rng)
+    X2, y2 = toy_problem(60, 2, rng, noise=2.0)
     return [
         Case((_VISIBLE_X, _VISIBLE_Y), {"learning_rate": 0.5, "n_iters": 2},
              label="visible: two iterations"),

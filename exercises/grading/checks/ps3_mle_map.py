@@ -70,10 +70,9 @@ _VISIBLE_X = np.array([[1.0, 2.0], [-1.0, 0.5], [0.0, -1.0]])
 _VISIBLE_Y = np.array([1, 0, 0])
 
 
-def _model_cases(with_c):
+def _model_cases(rng, with_c):
     """Cases ``(X, y, w, b[, C])`` with logits of moderate size (|z| < 10)."""
-    rng = np.random.default_rng(3001 if with_c else 3002)
-    X, y = toy_problem(40, 3, 3003)
+    X, y = toy_problem(40, 3, rng)
     Xi = rng.integers(-2, 3, (12, 2))
     yi = rng.integers(0, 2, 12)
     rows = [
@@ -93,7 +92,7 @@ def _model_cases(with_c):
 NEG_LOG_LIKELIHOOD = FunctionCheck(
     grade_id="neg_log_likelihood_tests",
     function="neg_log_likelihood",
-    cases=lambda: _model_cases(with_c=False),
+    cases=lambda rng: _model_cases(rng, with_c=False),
     expected=call_reference(reference_neg_log_likelihood),
     compare=comparison(
         "neg_log_likelihood", Array(rtol=1e-6, atol=1e-12), ("X", "y", "w", "b")
@@ -108,7 +107,7 @@ NEG_LOG_LIKELIHOOD = FunctionCheck(
 MAP_OBJECTIVE = FunctionCheck(
     grade_id="map_objective_tests",
     function="map_objective",
-    cases=lambda: _model_cases(with_c=True),
+    cases=lambda rng: _model_cases(rng, with_c=True),
     expected=call_reference(reference_map_objective),
     compare=comparison("map_objective", Array(rtol=1e-6, atol=1e-12), ("X", "y", "w", "b", "C")),
 )
@@ -116,7 +115,7 @@ MAP_OBJECTIVE = FunctionCheck(
 MAP_GRADIENT = FunctionCheck(
     grade_id="map_gradient_tests",
     function="map_gradient",
-    cases=lambda: _model_cases(with_c=True),
+    cases=lambda rng: _model_cases(rng, with_c=True),
     expected=call_reference(reference_map_gradient),
     compare=comparison(
         "map_gradient",
@@ -126,9 +125,9 @@ MAP_GRADIENT = FunctionCheck(
 )
 
 
-def _fit_map_cases():
-    X, y = toy_problem(60, 3, 3004)
-    X2, y2 = toy_problem(30, 2, 3005, intercept=-1.0, noise=1.5)
+def _fit_map_cases(rng):
+    X, y = toy_problem(60, 3, rng)
+    X2, y2 = toy_problem(30, 2, rng, intercept=-1.0, noise=1.5)
     return [
         Case((_VISIBLE_X, _VISIBLE_Y, 1.0), label="visible: three samples"),
         Case((X, y, 1.0), label="C = 1"),

@@ -57,8 +57,7 @@ def toy_problem(n, d, k, seed, spread=1.5):
 # --- softmax ---------------------------------------------------------------
 
 
-def _softmax_cases():
-    rng = np.random.default_rng(4001)
+def _softmax_cases(rng):
     return [
         Case((np.array([[0.0, 0.0], [1.0, 2.0]]),), label="visible: two rows"),
         Case((np.array([[1000.0, 0.0, -1000.0]]),), label="visible: huge logits"),
@@ -89,8 +88,7 @@ SOFTMAX = FunctionCheck(
 # --- one_hot ---------------------------------------------------------------
 
 
-def _one_hot_cases():
-    rng = np.random.default_rng(4002)
+def _one_hot_cases(rng):
     return [
         Case((np.array([0, 2, 1]), 3), label="visible: three labels"),
         Case((np.array([1, 1]), 4), label="visible: more classes than labels seen"),
@@ -114,8 +112,7 @@ ONE_HOT = FunctionCheck(
 # --- cross_entropy ---------------------------------------------------------
 
 
-def _cross_entropy_cases():
-    rng = np.random.default_rng(4003)
+def _cross_entropy_cases(rng):
     y = rng.integers(0, 4, 25)
     P = rng.dirichlet(np.ones(4), 25)
     return [
@@ -147,9 +144,8 @@ CROSS_ENTROPY = FunctionCheck(
 # --- softmax_gradient ------------------------------------------------------
 
 
-def _softmax_gradient_cases():
-    rng = np.random.default_rng(4004)
-    X, y = toy_problem(30, 3, 4, 4005)
+def _softmax_gradient_cases(rng):
+    X, y = toy_problem(30, 3, 4, rng)
     Y = np.eye(4)[y]
     return [
         Case((np.array([[1.0, 2.0], [0.0, -1.0]]), np.eye(3)[[0, 2]], np.zeros((2, 3)),
@@ -187,10 +183,10 @@ _VISIBLE_X = np.array(
 _VISIBLE_Y = np.array([0, 1, 2, 0, 1, 2])
 
 
-def _fit_softmax_cases():
-    X, y = toy_problem(45, 2, 3, 4006)
-    X4, y4 = toy_problem(40, 3, 4, 4007)
-    X2, y2 = toy_problem(30, 2, 2, 4008)
+def _fit_softmax_cases(rng):
+    X, y = toy_problem(45, 2, 3, rng)
+    X4, y4 = toy_problem(40, 3, 4, rng)
+    X2, y2 = toy_problem(30, 2, 2, rng)
     return [
         Case((_VISIBLE_X, _VISIBLE_Y), {"learning_rate": 0.5, "n_iters": 2},
              label="visible: two iterations"),

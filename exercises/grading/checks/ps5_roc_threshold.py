@@ -58,8 +58,7 @@ def scored_sample(n, seed, decimals=None, separation=1.0, positives=None, shift=
 # --- confusion_counts ------------------------------------------------------
 
 
-def _confusion_counts_cases():
-    rng = np.random.default_rng(5001)
+def _confusion_counts_cases(rng):
     y = rng.integers(0, 2, 50)
     return [
         Case((np.array([1, 0, 1, 1, 0]), np.array([1, 1, 0, 1, 0])), label="visible: five samples"),
@@ -95,10 +94,10 @@ CONFUSION_COUNTS = FunctionCheck(
 # --- roc_curve and roc_auc -------------------------------------------------
 
 
-def _roc_cases():
-    y1, s1 = scored_sample(40, 5002)
-    y2, s2 = scored_sample(60, 5003, decimals=1)
-    y3, s3 = scored_sample(30, 5004, decimals=2, separation=0.3)
+def _roc_cases(rng):
+    y1, s1 = scored_sample(40, rng)
+    y2, s2 = scored_sample(60, rng, decimals=1)
+    y3, s3 = scored_sample(30, rng, decimals=2, separation=0.3)
     return [
         Case((np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8])),
              label="visible: four scores"),
@@ -148,10 +147,10 @@ ROC_AUC = FunctionCheck(
 # --- best_f1_threshold -----------------------------------------------------
 
 
-def _best_f1_cases():
-    y1, s1 = scored_sample(50, 5005)
-    y2, s2 = scored_sample(80, 5006, decimals=1)
-    y3, s3 = scored_sample(60, 5007, decimals=2, positives=0.15, shift=-1.5)
+def _best_f1_cases(rng):
+    y1, s1 = scored_sample(50, rng)
+    y2, s2 = scored_sample(80, rng, decimals=1)
+    y3, s3 = scored_sample(60, rng, decimals=2, positives=0.15, shift=-1.5)
     return [
         Case((np.array([0, 1, 1, 0, 1]), np.array([0.2, 0.9, 0.6, 0.7, 0.3])),
              label="visible: five samples"),

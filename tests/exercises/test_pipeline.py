@@ -1,16 +1,27 @@
-"""The pipeline tests of one assignment; each ``test_pipeline_<assignment>.py`` imports them.
+"""The whole nbgrader pipeline of every assignment, in a temporary course copy.
 
-They run on the ``graded`` fixture (``conftest.py``): a temporary course copy
-whose submissions went through ``tools/autograde.py``, as ``make autograde``.
+The tests run on the ``graded`` fixture (``conftest.py``), parametrised by
+assignment: a temporary course copy whose submissions went through
+``python -m tools.autograde``, as ``make autograde``. Each assignment's tests
+stay on one xdist worker (``--dist loadgroup``), which builds its copy once.
 """
 
 import csv
 import re
 
+import pytest
 from conftest import mistake_names
 from course_copy import learner_notebook
-from notebook_tools import graded_functions, read_source
+from notebook_tools import ASSIGNMENTS, graded_functions, read_source
 from variants import ALTERNATIVES
+
+pytestmark = pytest.mark.nbgrader
+
+
+@pytest.fixture(scope="module",
+                params=[pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in ASSIGNMENTS])
+def assignment(request):
+    return request.param
 
 
 def _full(scores):
