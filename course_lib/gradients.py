@@ -58,7 +58,9 @@ def bce_gradient(X, y, w, b):
     w = as_float_array(w, "w", ndim=1)
     check_same_length(X=X, y=y)
     if w.shape[0] != X.shape[1]:
-        raise ValueError(f"w has {w.shape[0]} entries but X has {X.shape[1]} features.")
+        raise ValueError(
+            f"w has {w.shape[0]} entries but X has {X.shape[1]} features."
+        )
     residual = sigmoid(X @ w + float(b)) - y
     return X.T @ residual / X.shape[0], float(np.mean(residual))
 
@@ -98,7 +100,7 @@ def bce_hessian(X, w, b):
 
 
 def softmax_gradient(X, Y, W, b):
-    r"""Gradient of the mean categorical cross-entropy of :math:`\operatorname{softmax}(XW + b)`.
+    r"""Gradient of the mean categorical cross-entropy of softmax(XW + b).
 
     .. math::
 
@@ -147,8 +149,8 @@ def numerical_gradient(f, x, eps=1e-6):
         \frac{f(x + \varepsilon e_j) - f(x - \varepsilon e_j)}{2 \varepsilon}
 
     The error is :math:`O(\varepsilon^2)` plus rounding of order
-    :math:`\epsilon_{\text{mach}} |f| / \varepsilon`; :math:`\varepsilon = 10^{-6}`
-    balances the two for functions of order one.
+    :math:`\epsilon_{\text{mach}} |f| / \varepsilon`;
+    :math:`\varepsilon = 10^{-6}` balances the two for functions of order one.
 
     Parameters
     ----------
@@ -186,7 +188,8 @@ def gradient_check(f, grad, x, eps=1e-6):
     .. math::
 
         \text{error} = \frac{\lVert g - \hat g \rVert_2}
-            {\max\bigl(\lVert g \rVert_2 + \lVert \hat g \rVert_2,\ 10^{-300}\bigr)}
+            {\max\bigl(\lVert g \rVert_2 + \lVert \hat g \rVert_2,\
+            10^{-300}\bigr)}
 
     where :math:`g` is ``grad(x)`` and :math:`\hat g` the central-difference
     estimate. Values around :math:`10^{-8}` or below mean the analytic
@@ -211,7 +214,9 @@ def gradient_check(f, grad, x, eps=1e-6):
     x = as_float_array(x, "x")
     g = np.asarray(grad(x.copy()), dtype=np.float64)
     if g.shape != x.shape:
-        raise ValueError(f"grad(x) has shape {g.shape} but x has shape {x.shape}.")
+        raise ValueError(
+            f"grad(x) has shape {g.shape} but x has shape {x.shape}."
+        )
     g_num = numerical_gradient(f, x, eps=eps)
     denom = max(np.linalg.norm(g) + np.linalg.norm(g_num), 1e-300)
     return float(np.linalg.norm(g - g_num) / denom)

@@ -31,7 +31,8 @@ def binary_cross_entropy(y_true, y_prob, eps=1e-15):
 
         J = -\frac{1}{n} \sum_{i=1}^{n}
             \bigl[ y_i \log \hat p_i + (1 - y_i) \log (1 - \hat p_i) \bigr],
-        \qquad \hat p_i = \operatorname{clip}(p_i, \varepsilon, 1 - \varepsilon)
+        \qquad
+        \hat p_i = \operatorname{clip}(p_i, \varepsilon, 1 - \varepsilon)
 
     This is the negative log-likelihood of Bernoulli labels, divided by
     :math:`n`. Clipping keeps it finite when a probability is exactly 0 or 1.
@@ -74,7 +75,8 @@ def binary_cross_entropy_with_logits(y_true, z):
 
     .. math::
 
-        J = -\frac{1}{n} \sum_i \bigl[ y_i \log\sigma(z_i) + (1-y_i)\log\sigma(-z_i) \bigr]
+        J = -\frac{1}{n} \sum_i
+            \bigl[ y_i \log\sigma(z_i) + (1-y_i)\log\sigma(-z_i) \bigr]
 
     needs no clipping: it is finite and accurate for every finite logit.
 

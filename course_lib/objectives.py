@@ -274,7 +274,9 @@ class BinaryLogisticObjective(_PenalisedLinearObjective):
         H = np.empty((self.n_params, self.n_params))
         if self._scaled_X is None:  # reused across iterations: X can be large
             self._scaled_X = np.empty_like(self.X)
-        scaled = np.multiply(self.X, np.sqrt(curvature)[:, None], out=self._scaled_X)
+        scaled = np.multiply(
+            self.X, np.sqrt(curvature)[:, None], out=self._scaled_X
+        )
         H[:d, :d] = scaled.T @ scaled
         if self.fit_intercept:
             H[:d, d] = H[d, :d] = self.X.T @ curvature
@@ -373,7 +375,10 @@ class MultinomialLogisticObjective(_PenalisedLinearObjective):
         return float(np.sum(losses * self._omega))
 
     def smooth_value_and_gradient(self, theta):
-        """Value and gradient of the smooth part :math:`f`, as ``(float, ndarray)``."""
+        """Value and gradient of the smooth part :math:`f`.
+
+        Returned as ``(float, ndarray)``.
+        """
         value = self._mean_loss(theta)
         weights = self._sample_weights_column()
         residual = (self._probabilities(theta) - self._Y) * weights
