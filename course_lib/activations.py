@@ -63,7 +63,8 @@ def log_sigmoid(z):
 
     .. math::
 
-        \log \sigma(z) = -\log(1 + e^{-z}) = \min(z, 0) - \log\left(1 + e^{-|z|}\right)
+        \log \sigma(z) = -\log(1 + e^{-z})
+        = \min(z, 0) - \log\left(1 + e^{-|z|}\right)
 
     Computing ``np.log(sigmoid(z))`` gives ``-inf`` once :math:`\sigma(z)`
     underflows (about :math:`z < -745`); this form stays finite and is
@@ -94,7 +95,8 @@ def log_softmax(Z, axis=-1):
         \qquad m = \max_j z_j
 
     Subtracting the maximum leaves the result unchanged (softmax is invariant
-    to adding a constant to every logit) and keeps every exponent :math:`\le 0`.
+    to adding a constant to every logit) and keeps every exponent
+    :math:`\le 0`.
 
     Parameters
     ----------
@@ -111,7 +113,7 @@ def log_softmax(Z, axis=-1):
     Z = _as_float(Z)
     if Z.ndim == 0:
         return np.zeros_like(Z)[()]
-    # A gap beyond 1.8e308 becomes -inf, and exp gives 0.
+    # a gap beyond 1.8e308 becomes -inf: exp gives 0
     with np.errstate(over="ignore"):
         shifted = Z - np.max(Z, axis=axis, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
@@ -125,7 +127,8 @@ def softmax(Z, axis=-1):
         \operatorname{softmax}(z)_k = \frac{e^{z_k - m}}{\sum_j e^{z_j - m}},
         \qquad m = \max_j z_j
 
-    For two classes, :math:`\operatorname{softmax}(z_0, z_1)_1 = \sigma(z_1 - z_0)`.
+    For two classes,
+    :math:`\operatorname{softmax}(z_0, z_1)_1 = \sigma(z_1 - z_0)`.
 
     Parameters
     ----------
@@ -142,7 +145,7 @@ def softmax(Z, axis=-1):
     Z = _as_float(Z)
     if Z.ndim == 0:
         return np.ones_like(Z)[()]
-    # A gap beyond 1.8e308 becomes -inf, and exp gives 0.
+    # a gap beyond 1.8e308 becomes -inf: exp gives 0
     with np.errstate(over="ignore"):
         e = np.exp(Z - np.max(Z, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)

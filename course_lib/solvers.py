@@ -87,7 +87,7 @@ class SolverResult:
 
 
 def soft_threshold(x, threshold):
-    r"""The soft-threshold operator, the proximal map of :math:`t\lVert\cdot\rVert_1`.
+    r"""The soft-threshold operator, the proximal map of t times the L1 norm.
 
     .. math::
 
@@ -104,7 +104,8 @@ def soft_threshold(x, threshold):
     Returns
     -------
     numpy.ndarray
-        :math:`S_t(x)`: zero where :math:`|x| \le t`, shrunk by :math:`t` elsewhere.
+        :math:`S_t(x)`: zero where :math:`|x| \le t`, shrunk by :math:`t`
+        elsewhere.
     """
     x = np.asarray(x, dtype=float)
     return np.sign(x) * np.maximum(np.abs(x) - threshold, 0.0)
@@ -174,8 +175,8 @@ def gradient_descent(objective, theta0, *, learning_rate, max_iter, tol):
         \theta \leftarrow \operatorname{prox}_{\eta\alpha_1}
             \bigl(\theta - \eta \nabla f(\theta)\bigr)
 
-    (the prox is the identity when :math:`\alpha_1 = 0`). Before each update the
-    solver stops if :func:`optimality` is below ``tol``.
+    (the prox is the identity when :math:`\alpha_1 = 0`). Before each update
+    the solver stops if :func:`optimality` is below ``tol``.
 
     Parameters
     ----------
@@ -189,7 +190,8 @@ def gradient_descent(objective, theta0, *, learning_rate, max_iter, tol):
     max_iter : int
         Most updates.
     tol : float
-        Stopping threshold on :func:`optimality`; 0 runs exactly ``max_iter`` updates.
+        Stopping threshold on :func:`optimality`; 0 runs exactly ``max_iter``
+        updates.
 
     Returns
     -------
@@ -201,7 +203,7 @@ def gradient_descent(objective, theta0, *, learning_rate, max_iter, tol):
     history = []
     converged = optimality(objective, theta, grad) < tol
     while not converged and len(history) < max_iter:
-        # Divergence is reported below, by _check_finite.
+        # divergence: reported below
         with np.errstate(over="ignore", invalid="ignore"):
             step = theta - learning_rate * grad
             theta = proximal_step(objective, step, learning_rate)
@@ -220,24 +222,34 @@ def _as_generator(random_state):
 
 
 def stochastic_gradient_descent(
-    objective, theta0, *, learning_rate, batch_size, max_epochs, tol, random_state=None,
+    objective,
+    theta0,
+    *,
+    learning_rate,
+    batch_size,
+    max_epochs,
+    tol,
+    random_state=None,
     batch_growth=SGD_BATCH_GROWTH,
 ):
-    r"""Mini-batch (proximal) stochastic gradient descent, reshuffled every epoch.
+    r"""Mini-batch (proximal) stochastic gradient descent.
+
+    The samples are reshuffled every epoch.
 
     Each epoch draws a fresh permutation of the samples and cuts it into
     batches :math:`B`; for each, :math:`\theta \leftarrow
-    \operatorname{prox}_{\eta\alpha_1}(\theta - \eta \nabla f_B(\theta))`, where
-    :math:`f_B` is the mean loss over :math:`B` plus the full-data L2 term, an
-    unbiased estimate of :math:`f`.
+    \operatorname{prox}_{\eta\alpha_1}(\theta - \eta \nabla f_B(\theta))`,
+    where :math:`f_B` is the mean loss over :math:`B` plus the full-data L2
+    term, an unbiased estimate of :math:`f`.
 
     With a fixed batch, the gradient noise keeps the iterates hovering at a
-    distance of order :math:`\sqrt{\eta}` from the optimum. To reach the optimum
-    itself the batch grows by ``batch_growth`` each epoch: epoch :math:`e` uses
-    batches of :math:`\min(n, \lceil b\,\gamma^{e} \rceil)` samples, so the early
-    epochs are cheap and noisy and the late ones are full-batch gradient
-    descent, which converges (the gradient noise vanishes; the step need not
-    decay). ``batch_growth=1`` gives plain fixed-batch SGD.
+    distance of order :math:`\sqrt{\eta}` from the optimum. To reach the
+    optimum itself the batch grows by ``batch_growth`` each epoch: epoch
+    :math:`e` uses batches of :math:`\min(n, \lceil b\,\gamma^{e} \rceil)`
+    samples, so the early epochs are cheap and noisy and the late ones are
+    full-batch gradient descent, which converges (the gradient noise
+    vanishes; the step need not decay). ``batch_growth=1`` gives plain
+    fixed-batch SGD.
 
     Parameters
     ----------
@@ -254,7 +266,7 @@ def stochastic_gradient_descent(
     tol : float
         Stopping threshold on :func:`optimality` of the full objective, checked
         after each epoch; 0 runs exactly ``max_epochs`` epochs.
-    random_state : int, numpy.random.Generator, numpy.random.RandomState or None
+    random_state : int, numpy.random.Generator, numpy.random.RandomState, None
         Source of the permutations.
     batch_growth : float, default=SGD_BATCH_GROWTH
         :math:`\gamma \ge 1`.
@@ -262,7 +274,8 @@ def stochastic_gradient_descent(
     Returns
     -------
     SolverResult
-        ``loss_history[e]`` is the full objective :math:`F` after epoch ``e + 1``.
+        ``loss_history[e]`` is the full objective :math:`F` after epoch
+        ``e + 1``.
     """
     rng = _as_generator(random_state)
     theta = np.array(theta0, dtype=float)
@@ -275,14 +288,20 @@ def stochastic_gradient_descent(
         size = min(n, math.ceil(batch_size * growth))
         growth = min(growth * batch_growth, n)
         order = rng.permutation(n)
-        with np.errstate(over="ignore", invalid="ignore"):  # divergence: reported below
+        # divergence: reported below
+        with np.errstate(over="ignore", invalid="ignore"):
             for start in range(0, n, size):
-                batch = objective if size == n else objective.batch(order[start : start + size])
-                step = theta - learning_rate * batch.smooth_value_and_gradient(theta)[1]
+                batch = objective
+                if size < n:
+                    batch = objective.batch(order[start : start + size])
+                grad = batch.smooth_value_and_gradient(theta)[1]
+                step = theta - learning_rate * grad
                 theta = proximal_step(objective, step, learning_rate)
             value, grad = objective.smooth_value_and_gradient(theta)
         history.append(value + objective.l1_penalty(theta))
-        _check_finite(history[-1], theta, "stochastic gradient descent", len(history))
+        _check_finite(
+            history[-1], theta, "stochastic gradient descent", len(history)
+        )
         converged = optimality(objective, theta, grad) < tol
     return SolverResult(theta, len(history), np.array(history), converged)
 
@@ -489,7 +508,9 @@ def _line_search(objective, theta, direction, value, slope):
 
 
 def newton(objective, theta0, *, max_iter, tol, linear_solver="cholesky"):
-    r"""Newton's method (IRLS) with a backtracking line search; proximal Newton with L1.
+    r"""Newton's method (IRLS) with a backtracking line search.
+
+    With an L1 term it is proximal Newton.
 
     Each iteration solves :math:`H d = -\nabla f(\theta)` with the Hessian
     :math:`H` (Cholesky, least squares if :math:`H` is singular; or, with
@@ -525,7 +546,8 @@ def newton(objective, theta0, *, max_iter, tol, linear_solver="cholesky"):
         Most iterations.
     tol : float
         Largest change of a prediction in the last (full) step, and largest
-        :func:`optimality`, at convergence; 0 runs exactly ``max_iter`` iterations.
+        :func:`optimality`, at convergence; 0 runs exactly ``max_iter``
+        iterations.
     linear_solver : {"cholesky", "cg"}, default="cholesky"
         How the Newton system is solved when there is no L1 term; ``"cg"``
         needs ``objective.newton_product(theta, v)``, the product of
@@ -537,21 +559,34 @@ def newton(objective, theta0, *, max_iter, tol, linear_solver="cholesky"):
         ``loss_history[i]`` is :math:`F` after iteration ``i + 1``.
     """
     if linear_solver not in ("cholesky", "cg"):
-        raise ValueError(f"linear_solver must be 'cholesky' or 'cg', got {linear_solver!r}.")
+        raise ValueError(
+            "linear_solver must be 'cholesky' or 'cg', "
+            f"got {linear_solver!r}."
+        )
     theta = np.array(theta0, dtype=float)
     value, grad = objective.smooth_value_and_gradient(theta)
     value += objective.l1_penalty(theta)
     history, message, converged = [], "", False
     while not converged and len(history) < max_iter:
         gap = optimality(objective, theta, grad)
-        direction, slope = _newton_direction(objective, theta, grad, gap, linear_solver)
+        direction, slope = _newton_direction(
+            objective, theta, grad, gap, linear_solver
+        )
         change = objective.prediction_change(theta, direction)
         accepted = _line_search(objective, theta, direction, value, slope)
         if accepted is None:
-            message = "the line search could not decrease the objective further"
+            message = (
+                "the line search could not decrease the objective further"
+            )
             break
         theta, value, step = accepted
         grad = objective.smooth_value_and_gradient(theta)[1]
         history.append(value)
-        converged = step == 1 and change < tol and optimality(objective, theta, grad) < tol
-    return SolverResult(theta, len(history), np.array(history), converged, message)
+        converged = (
+            step == 1
+            and change < tol
+            and optimality(objective, theta, grad) < tol
+        )
+    return SolverResult(
+        theta, len(history), np.array(history), converged, message
+    )
