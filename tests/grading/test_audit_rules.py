@@ -13,7 +13,8 @@ import pytest
 from graded_course import EXERCISES
 from grading import allowed_libraries
 from grading.audit import answer_key_objects, audit_cells
-from grading.record import _program, load_checks
+from grading.engine import load_checks
+from grading.record import program
 
 ASSIGNMENTS = sorted(p.name for p in (EXERCISES / "source").iterdir() if p.is_dir())
 
@@ -22,7 +23,7 @@ def _context(assignment):
     nb = nbformat.read(str(EXERCISES / "source" / assignment / f"{assignment}.ipynb"), 4)
     solution_ids = {c.metadata["nbgrader"]["grade_id"] for c in nb.cells
                     if c.metadata.get("nbgrader", {}).get("solution")}
-    setup, _ = _program(nb, nb, solution_ids)
+    setup, _ = program(nb, nb, solution_ids)
     checks = load_checks(assignment)
     keys = {c.function: answer_key_objects(c.function, c.answer_keys) for c in checks}
     return setup, keys

@@ -6,7 +6,6 @@ drawn from a secret. Every hole has variants, and an honest submission of the
 same shape keeps its points.
 """
 
-import hashlib
 import secrets
 
 import nbformat
@@ -108,10 +107,9 @@ def _table_sigmoid(key_source):
     table = {}
     for case in check.cases(np.random.default_rng(INSTRUCTOR_SEED)):
         z = np.asarray(case.args[0], dtype=float)
-        key = eval(key_source, {"np": np, "hashlib": hashlib, "z": z})  # noqa: S307
+        key = eval(key_source, {"np": np, "z": z})  # noqa: S307
         table[key] = np.asarray(sigmoid(z)).tolist()
     return (
-        "import hashlib\n"
         f"_TABLE = {table!r}\n\n"
         "def sigmoid(z):\n"
         "    z = np.asarray(z, dtype=float)\n"
@@ -121,9 +119,9 @@ def _table_sigmoid(key_source):
 
 
 @pytest.mark.parametrize("key_source", [
-    "hashlib.sha256(z.tobytes()).hexdigest()",
+    "z.tobytes()",
     "(z.shape, round(float(z.sum()), 6))",
-], ids=["sha256 of the bytes", "shape and rounded sum"])
+], ids=["the raw bytes", "shape and rounded sum"])
 def test_a_lookup_table_of_published_cases_earns_nothing(key_source):
     passed, result = judge(sigmoid=_table_sigmoid(key_source))
     assert passed["sigmoid_tests"] is False, result.verdicts[0].messages
