@@ -74,6 +74,17 @@ def test_release_and_collect_through_the_local_exchange(tmp_path):
     assert "1 new or updated submission(s)" in out
     collected = list((course.root / "submitted").glob("*/ps5_roc_threshold/*.ipynb"))
     assert len(collected) == 1
+    # A submission in the exchange whose notebook is a link to the source (the reference
+    # solutions) is refused before anything is copied, and the collected copy stays as it was.
+    (submission,) = (exchange / "inbound").glob("*+ps5_roc_threshold+*")
+    notebook = submission / "ps5_roc_threshold.ipynb"
+    notebook.unlink()
+    source = course.root / "source" / "ps5_roc_threshold" / "ps5_roc_threshold.ipynb"
+    notebook.symlink_to(source)
+    before = collected[0].read_bytes()
+    with pytest.raises(AssertionError, match="refused: these entries are not regular files"):
+        course.run("workflow.py", "collect", "--assignment", "ps5_roc_threshold")
+    assert collected[0].read_bytes() == before
 
 
 def test_zip_collect_reads_the_documented_file_names(tmp_path):
