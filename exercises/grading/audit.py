@@ -164,6 +164,21 @@ _MAGIC = re.compile(r"(%%?)([A-Za-z_]\w*)(.*)$")
 _TIMEIT_OPTIONS = re.compile(r"^\s*(?:-[nrp]\s*\S+\s+|-[oqct]\s+)*")
 
 
+def dotted_names(node, roots):
+    """The dotted names an attribute chain ``a.b.c`` can stand for.
+
+    ``roots(name)`` gives the modules or objects the chain's first name may be
+    bound to; a chain that does not start with a plain name stands for nothing.
+    """
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return set()
+    return {".".join([root, *reversed(parts)]) for root in roots(node.id)}
+
+
 @dataclass(frozen=True)
 class Finding:
     """One reason to withhold points.
@@ -419,13 +434,7 @@ class _Module:
                 self.deleted.add(node.id)
 
     def dotted(self, node):
-        parts = []
-        while isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        if not isinstance(node, ast.Name):
-            return set()
-        return {".".join([root, *reversed(parts)]) for root in self.aliases.get(node.id, ())}
+        return dotted_names(node, lambda name: self.aliases.get(name, ()))
 
 
 # ---------------------------------------------------------------------------
@@ -477,13 +486,7 @@ class _CellAuditor(ast.NodeVisitor):
         return first < (self.statement.order, line)
 
     def dotted(self, node):
-        parts = []
-        while isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        if not isinstance(node, ast.Name):
-            return set()
-        return {".".join([root, *reversed(parts)]) for root in self.lookup(node.id)}
+        return dotted_names(node, self.lookup)
 
     def use(self, node, dotted, call=None, importing=False):
         """Answer keys, library use, forbidden modules and attributes, file access.
