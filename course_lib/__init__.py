@@ -2,87 +2,68 @@
 
 Every chapter of the book and every graded exercise imports from here, so the
 page, the exercise and the autograder can never disagree.
+
+The names below are imported on first use (:pep:`562`), so a program that
+needs only ``course_lib.activations`` does not pay for scikit-learn, pandas
+or Matplotlib: the grader's isolated process starts in a fraction of the time.
 """
 
-from .activations import log_sigmoid, log_softmax, sigmoid, softmax
-from .datasets import (
-    churn_ground_truth,
-    load_digits_binary,
-    load_digits_multiclass,
-    load_iris_data,
-    make_churn,
-    make_medical_screening,
-    make_spam_emails,
-    make_study_sleep,
-)
-from .gradients import (
-    bce_gradient,
-    bce_hessian,
-    gradient_check,
-    numerical_gradient,
-    softmax_gradient,
-)
-from .logistic_regression import LogisticRegression
-from .losses import (
-    binary_cross_entropy,
-    binary_cross_entropy_with_logits,
-    cross_entropy,
-    cross_entropy_with_logits,
-    one_hot,
-)
-from .metrics import (
-    auc,
-    bayes_optimal_threshold,
-    best_threshold,
-    confusion_counts,
-    confusion_matrix,
-    multiclass_confusion_matrix,
-    precision_recall_curve,
-    precision_recall_f1,
-    reliability_table,
-    roc_auc_score,
-    roc_curve,
-    threshold_sweep,
-)
-from .softmax_regression import SoftmaxRegression
+import importlib
 
 __version__ = "1.0.0"
 
-__all__ = [
-    "LogisticRegression",
-    "SoftmaxRegression",
-    "auc",
-    "bayes_optimal_threshold",
-    "bce_gradient",
-    "bce_hessian",
-    "best_threshold",
-    "binary_cross_entropy",
-    "binary_cross_entropy_with_logits",
-    "churn_ground_truth",
-    "confusion_counts",
-    "confusion_matrix",
-    "cross_entropy",
-    "cross_entropy_with_logits",
-    "gradient_check",
-    "load_digits_binary",
-    "load_digits_multiclass",
-    "load_iris_data",
-    "log_sigmoid",
-    "log_softmax",
-    "make_churn",
-    "make_medical_screening",
-    "make_spam_emails",
-    "make_study_sleep",
-    "multiclass_confusion_matrix",
-    "numerical_gradient",
-    "one_hot",
-    "precision_recall_curve",
-    "precision_recall_f1",
-    "reliability_table",
-    "roc_auc_score",
-    "roc_curve",
-    "sigmoid",
-    "softmax",
-    "softmax_gradient",
-    "threshold_sweep",
-]
+#: Public name -> the module that defines it.
+_EXPORTS = {
+    "LogisticRegression": "logistic_regression",
+    "SoftmaxRegression": "softmax_regression",
+    "auc": "metrics",
+    "bayes_optimal_threshold": "metrics",
+    "bce_gradient": "gradients",
+    "bce_hessian": "gradients",
+    "best_threshold": "metrics",
+    "binary_cross_entropy": "losses",
+    "binary_cross_entropy_with_logits": "losses",
+    "churn_ground_truth": "datasets",
+    "confusion_counts": "metrics",
+    "confusion_matrix": "metrics",
+    "cross_entropy": "losses",
+    "cross_entropy_with_logits": "losses",
+    "gradient_check": "gradients",
+    "load_digits_binary": "datasets",
+    "load_digits_multiclass": "datasets",
+    "load_iris_data": "datasets",
+    "log_sigmoid": "activations",
+    "log_softmax": "activations",
+    "make_churn": "datasets",
+    "make_medical_screening": "datasets",
+    "make_spam_emails": "datasets",
+    "make_study_sleep": "datasets",
+    "multiclass_confusion_matrix": "metrics",
+    "numerical_gradient": "gradients",
+    "one_hot": "losses",
+    "precision_recall_curve": "metrics",
+    "precision_recall_f1": "metrics",
+    "reliability_table": "metrics",
+    "roc_auc_score": "metrics",
+    "roc_curve": "metrics",
+    "sigmoid": "activations",
+    "softmax": "activations",
+    "softmax_gradient": "gradients",
+    "threshold_sweep": "metrics",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    """Import ``name`` from its module the first time it is asked for."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -10,10 +10,14 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# nbgrader (its command line, the formgrader) loads this file from any working
+# folder: the course's two packages, ``grading`` (the engine) and
+# ``nbgrader_plugins`` (the glue named below), are imported from here. This is
+# the only place the course edits the import path.
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
-from tools.feedback_filter import HideHiddenTests  # noqa: E402
+from nbgrader_plugins.feedback_filter import HideHiddenTests  # noqa: E402
 
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
 
@@ -40,6 +44,8 @@ c.Execute.extra_arguments = [
     "--InteractiveShellApp.ignore_cwd=True",
 ]
 c.Execute.timeout = 60
+# The kernel is thrown away after the run: stop it at once instead of waiting for it.
+c.Execute.shutdown_kernel = "immediate"
 
 # Cells deleted by a learner come back, so their points are still decided.
 c.OverwriteCells.add_missing_cells = True
@@ -52,7 +58,7 @@ c.GenerateFeedback.preprocessors = [
 ]
 
 # Submissions downloaded from a learning-management system (``make zip-collect``).
-c.ZipCollectApp.collector_plugin = "tools.lms_collector.LmsFileNameCollector"
+c.ZipCollectApp.collector_plugin = "nbgrader_plugins.lms_collector.LmsFileNameCollector"
 
 # Grading integrity (grading/README.md): hidden tests kept out of the learner's
 # kernel, a confined kernel, the grade of record computed outside it, `make grades`

@@ -6,21 +6,9 @@ What each setting defends against is explained in ``grading/README.md``
 """
 
 import os
-import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-if HERE not in sys.path:
-    sys.path.insert(0, HERE)
-
-from grading.kernel import ConfinedKernelManager  # noqa: E402
-from grading.preprocessors import (  # noqa: E402
-    BeginGradeOfRecord,
-    BoundedExecute,
-    SaveGradeOfRecord,
-    StripHiddenTests,
-)
-from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
-from nbgrader.preprocessors import (  # noqa: E402
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
     ClearOutput,
@@ -30,6 +18,15 @@ from nbgrader.preprocessors import (  # noqa: E402
     OverwriteCells,
     OverwriteKernelspec,
 )
+from nbgrader_plugins.kernel import ConfinedKernelManager  # the import path: nbgrader_config.py
+from nbgrader_plugins.preprocessors import (
+    BeginGradeOfRecord,
+    BoundedExecute,
+    SaveGradeOfRecord,
+    StripHiddenTests,
+)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
 
@@ -64,7 +61,7 @@ c.Autograde.autograde_preprocessors = [
 # resource limits; the working folder is not on the import path.
 c.Execute.kernel_manager_class = ConfinedKernelManager
 c.ConfinedKernelManager.hide = [HERE]
-# (Execute.extra_arguments and Execute.timeout are set in nbgrader_config.py.)
+# (Execute.extra_arguments, timeout and shutdown_kernel are set in nbgrader_config.py.)
 c.Execute.interrupt_on_timeout = True
 c.BoundedExecute.max_output_chars = 200_000
 c.BoundedExecute.max_run_seconds = 180  # the whole notebook, per submission
@@ -72,4 +69,4 @@ c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 40
 
 # `nbgrader export` (make grades): the grades of record with the review flags.
-c.ExportApp.plugin_class = "grading.export.IntegrityCsvExportPlugin"
+c.ExportApp.plugin_class = "nbgrader_plugins.export.IntegrityCsvExportPlugin"

@@ -2,7 +2,7 @@
 .PHONY: test-grading record
 
 test-grading: $(STAMP)
-	$(PYTEST) -n 2 --dist loadfile --doctest-modules tests/grading exercises/grading exercises/tools
+	$(PYTEST) -n 2 --dist loadfile --doctest-modules tests/grading exercises/grading exercises/nbgrader_plugins exercises/tools
 
 test: test-grading
 

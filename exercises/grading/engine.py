@@ -37,6 +37,7 @@ import importlib
 import io
 import warnings
 from dataclasses import dataclass, field
+from functools import partial
 
 from .audit import answer_key_objects, audit_cells
 from .sandbox import GradingUnavailable, Limits, Session
@@ -105,32 +106,51 @@ def load_checks(assignment):
     return list(module.CHECKS)
 
 
-def judge_case(check, case, outcome):
+def judge_case(check, case, outcome, expected=None):
     """``None`` if ``outcome`` is right for ``case``, else why not (one sentence).
 
     The expected value comes from the check's reference (``course_lib``),
-    computed here; an answer that cannot even be compared is wrong.
+    computed here unless ``expected`` (a zero-argument function returning it)
+    is given; an answer that cannot even be compared is wrong.
     """
     try:
         with _quiet():
-            return check.compare(outcome, check.expected(case), case)
+            return check.compare(outcome, (expected or partial(check.expected, case))(), case)
     except Exception as exc:  # noqa: BLE001 - an unjudgeable answer is a wrong one
         return f"the returned value could not be judged ({type(exc).__name__})"
 
 
-def _judge(check, cases, outcomes):
+class _Expected:
+    """The reference's answer to one case, computed the first time a round asks for it."""
+
+    def __init__(self, check, case):
+        self.check, self.case, self.done, self.value, self.error = check, case, False, None, None
+
+    def __call__(self):
+        if not self.done:
+            self.done = True
+            try:
+                self.value = self.check.expected(self.case)
+            except Exception as exc:  # noqa: BLE001 - re-raised for every round that asks
+                self.error = exc
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+def _judge(check, cases, outcomes, expected):
     """Messages for the failed cases of one check (empty: all passed)."""
     messages = []
-    for case, item in zip(cases, outcomes, strict=True):
+    for case, item, answer in zip(cases, outcomes, expected, strict=True):
         outcome = Outcome(value=item["value"], args_after=item["args_after"],
                           error=item["error"], warnings=item["warnings"])
-        problem = judge_case(check, case, outcome)
+        problem = judge_case(check, case, outcome, answer)
         if problem:
             messages.append(f"{case.label or 'a case'}: {problem}")
     return messages
 
 
-def _round(session, function, checks, cases, own=()):
+def _round(session, function, checks, cases, expected, own=()):
     """``{grade_id: messages}`` of one request (empty messages: passed), and a flag or None."""
     result = session.ask(function, own)
     if result.status != "ok":
@@ -139,7 +159,8 @@ def _round(session, function, checks, cases, own=()):
     report = result.report
     out = {}
     for check in checks:
-        messages = _judge(check, cases[check.grade_id], report["results"][check.grade_id])
+        messages = _judge(check, cases[check.grade_id], report["results"][check.grade_id],
+                          expected[check.grade_id])
         if messages and not report["function_found"]:
             errors = [f"cell {c['cell']} raised {c['error']}" for c in report["cells"]
                       if c["error"]]
@@ -186,10 +207,14 @@ def grade_submission(setup, solutions, assignment, rng, *, hide=(), limits=None)
     """
     limits = limits or Limits()
     checks = load_checks(assignment)
+    by_grade = {c.grade_id: c for c in checks}
     by_function = {}
     for check in checks:
         by_function.setdefault(check.function, []).append(check)
     cases = {c.grade_id: c.cases(rng) for c in checks}
+    # each reference answer is computed once, for both rounds (fits cost tenths of a second)
+    expected = {gid: [_Expected(by_grade[gid], case) for case in found]
+                for gid, found in cases.items()}
     keys = {f: answer_key_objects(f, tuple(n for c in fc for n in c.answer_keys))
             for f, fc in by_function.items()}
     findings = audit_cells(solutions, keys, setup)
@@ -212,7 +237,8 @@ def grade_submission(setup, solutions, assignment, rng, *, hide=(), limits=None)
             isolation = session.isolation
             passed = []
             for function in runnable:
-                outcome, flag = _round(session, function, by_function[function], cases)
+                outcome, flag = _round(session, function, by_function[function], cases,
+                                       expected)
                 flags += [flag] if flag else []
                 for gid, found in outcome.items():
                     messages[gid] = (_summary(function, found, len(cases[gid])) if found
@@ -225,7 +251,8 @@ def grade_submission(setup, solutions, assignment, rng, *, hide=(), limits=None)
                 own = [f for f in passed if f != function]
                 if not own:
                     continue
-                outcome, flag = _round(session, function, by_function[function], cases, own)
+                outcome, flag = _round(session, function, by_function[function], cases,
+                                       expected, own)
                 flags += [flag] if flag else []
                 for gid, found in outcome.items():
                     if found or flag:

@@ -9,7 +9,7 @@ In one Python process (nbgrader is imported once, its API called per submission)
 2. for each submission that is not *graded* with its current files (see
    ``grading/gradebook.py``; ``--force`` regrades all): ``nbgrader autograde``
    through the API. Its configuration makes the grade of record part of it
-   (``grading.preprocessors``): the points are zeroed, the learner's
+   (``nbgrader_plugins.preprocessors``): the points are zeroed, the learner's
    functions are judged in an isolated process while the kernel runs the
    notebook for the feedback, and the verdicts are written. A submission whose
    grading could not run is *not graded*, with the cause, and is tried again
@@ -170,7 +170,7 @@ def main(argv=None):
             cause = entry["cause"] if entry else "nbgrader failed"
             print(f"NOT GRADED: {key}: {cause}", file=sys.stderr)
             continue
-        from grading.preprocessors import RECORD_SECONDS
+        from nbgrader_plugins.preprocessors import RECORD_SECONDS
 
         own = RECORD_SECONDS.get((assignment, student), float("nan"))
         print(f"autograded {key} in {seconds[key]:.2f} s "

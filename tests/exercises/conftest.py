@@ -19,31 +19,48 @@ def mistake_names(assignment, function):
 def mixed_submissions(assignment):
     """``{student: (replacements, wrong functions)}``: mistake k in every other function.
 
-    For k = 0..2 and parity 0/1, the functions whose position has that parity get
-    their k-th mistake and the others stay correct, so every listed mistake is
-    graded next to correct functions.
+    For k = 0..2, the functions whose position has the parity of k get their
+    k-th mistake and the others stay correct, so every function is graded both
+    wrong and right next to the others' right and wrong answers. (Every listed
+    mistake of every function is judged by the engine in ``test_checks.py``;
+    this is the same engine through the whole pipeline.)
     """
     functions = graded_functions(assignment)
     subs = {}
     for k in range(N_MISTAKES):
-        for parity in (0, 1):
-            wrong = [f for i, f in enumerate(functions) if i % 2 == parity]
-            if not wrong:
-                continue
-            replacements = {f: MISTAKES[assignment][f][mistake_names(assignment, f)[k]]
-                            for f in wrong}
-            subs[f"mistake{k}-{parity}"] = (replacements, wrong)
+        parity = k % 2
+        wrong = [f for i, f in enumerate(functions) if i % 2 == parity]
+        if not wrong:
+            continue
+        replacements = {f: MISTAKES[assignment][f][mistake_names(assignment, f)[k]]
+                        for f in wrong}
+        subs[f"mistake{k}-{parity}"] = (replacements, wrong)
     return subs
 
 
-@pytest.fixture(scope="module")
+#: ``assignment -> graded course copy``, built once per worker process.
+_GRADED = {}
+
+
+@pytest.fixture
 def graded(assignment, tmp_path_factory):
     """A course copy where one assignment's submissions have been autograded.
 
     Students: ``reference`` (the source notebook itself), ``blank`` (the release
     notebook untouched), ``resubmitter`` (blank at first; resubmits correct
     answers written unlike the reference), and the mixed-mistake students.
+
+    Built once per assignment and worker and kept (a module-scoped fixture is
+    torn down and built again whenever pytest-xdist hands a worker its tests in
+    more than one batch); the tests of an assignment stay on one worker
+    (``--dist loadgroup``) and run in file order.
     """
+    if assignment not in _GRADED:
+        _GRADED[assignment] = _graded_copy(assignment, tmp_path_factory)
+    return _GRADED[assignment]
+
+
+def _graded_copy(assignment, tmp_path_factory):
     course = CourseCopy(tmp_path_factory.mktemp(assignment))
     course.run("assignments.py", "--no-check", assignment)
     source = read_source(assignment)

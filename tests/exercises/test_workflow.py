@@ -10,9 +10,9 @@ from datetime import datetime
 
 import pytest
 from course_copy import PY, CourseCopy
-from grading.preprocessors import cut_hidden_tests
+from nbgrader_plugins.lms_collector import parse_submission_name
+from nbgrader_plugins.preprocessors import cut_hidden_tests
 from notebook_tools import ASSIGNMENTS, COURSE
-from tools.lms_collector import parse_submission_name
 
 pytestmark = pytest.mark.nbgrader
 

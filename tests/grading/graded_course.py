@@ -3,9 +3,10 @@
 ``GradedCourse`` copies ``exercises/`` into a temporary folder, releases
 ``ps1_sigmoid_bce`` there, writes each submission under
 ``submitted/<student>/ps1_sigmoid_bce/`` (as ``nbgrader collect`` leaves it),
-runs ``nbgrader autograde`` per submission and then the grade of record
-(``python -m grading.record``), exactly as ``make autograde`` does, and reads
-the gradebook back through nbgrader's ``Gradebook`` API. The repository is
+runs ``nbgrader autograde`` (which computes the grade of record inside it) on
+all of them at once and then ``python -m grading.record`` (the grade of record
+recomputed on its own, which must agree), and reads the gradebook back through
+nbgrader's ``Gradebook`` API. The repository is
 never written to.
 """
 
@@ -34,7 +35,9 @@ FUNCTION_OF = {
     "predict_proba_tests": "predict_proba",
 }
 #: Per-function limits of the isolated runs in these tests (honest functions need < 1 s).
-RECORD_LIMITS = ["--cpu-seconds", "4", "--wall-seconds", "20"]
+RECORD_CPU_SECONDS, RECORD_WALL_SECONDS = 4, 20
+RECORD_LIMITS = ["--cpu-seconds", str(RECORD_CPU_SECONDS),
+                 "--wall-seconds", str(RECORD_WALL_SECONDS)]
 KERNEL_CELL_TIMEOUT = 8
 #: The line of ``exercises/nbgrader_config.py`` that turns the integrity settings on.
 INTEGRITY_LINE = 'load_subconfig("nbgrader_config_integrity.py")'
@@ -104,7 +107,9 @@ class GradedCourse:
         text = config.read_text()
         if INTEGRITY_LINE not in text:  # see test_course_config_loads_the_integrity_settings
             text += f"\n{INTEGRITY_LINE}\n"
-        config.write_text(text + f"\nc.Execute.timeout = {KERNEL_CELL_TIMEOUT}\n")
+        config.write_text(text + f"\nc.Execute.timeout = {KERNEL_CELL_TIMEOUT}\n"
+                          f"c.GradeOfRecordSettings.cpu_seconds = {RECORD_CPU_SECONDS}\n"
+                          f"c.GradeOfRecordSettings.wall_seconds = {RECORD_WALL_SECONDS}\n")
         self.env = _environment(self.course)
         self.log = []
         self.nbgrader("generate_assignment", PS1)
@@ -138,11 +143,10 @@ class GradedCourse:
             (folder / name).write_text(text)
 
     def grade(self, submissions):
-        """Hand in, autograde each submission, then write the grades of record."""
+        """Hand in, autograde every submission (one nbgrader run), then the grades of record."""
         for sub in submissions:
             self.submit(sub)
-        for sub in submissions:
-            self.nbgrader("autograde", PS1, "--student", sub.student, check=False)
+        self.nbgrader("autograde", PS1, check=False)
         done = subprocess.run(
             [sys.executable, "-m", "grading.record", PS1, *RECORD_LIMITS],
             cwd=self.course, env=self.env, capture_output=True, text=True, timeout=900,
@@ -178,7 +182,7 @@ class GradedCourse:
             return {g.name: (g.auto_score, g.needs_manual_grade) for g in nb.grades}
 
     def flags(self, student):
-        from grading.export import submission_flags
+        from nbgrader_plugins.export import submission_flags
 
         with self.gradebook() as gb:
             return submission_flags(gb, PS1, student)

@@ -196,4 +196,4 @@ def test_course_config_loads_the_integrity_settings():
     assert config.Execute.kernel_manager_class.__name__ == "ConfinedKernelManager"
     assert config.OverwriteCells.add_missing_cells is True
     assert "StripHiddenTests" in [p.__name__ for p in config.Autograde.sanitize_preprocessors]
-    assert config.ExportApp.plugin_class == "grading.export.IntegrityCsvExportPlugin"
+    assert config.ExportApp.plugin_class == "nbgrader_plugins.export.IntegrityCsvExportPlugin"

@@ -9,7 +9,6 @@ from course_lib.activations import softmax
 from course_lib.gradients import softmax_gradient as reference_softmax_gradient
 from course_lib.losses import cross_entropy as reference_cross_entropy
 from course_lib.losses import one_hot as reference_one_hot
-from course_lib.softmax_regression import SoftmaxRegression
 
 from ..spec import Case, FunctionCheck
 from ._common import Array, Exact, Parts, call_reference, comparison
@@ -26,6 +25,10 @@ def reference_softmax(Z):
 
 def reference_fit_softmax(X, y, learning_rate=0.5, n_iters=500):
     """Full-batch gradient descent from zeros, by ``course_lib``'s solver; W is (d, K)."""
+    # Imported here: the isolated process loads this module for its stand-ins and
+    # needs scikit-learn only when a learner's function calls this one.
+    from course_lib.softmax_regression import SoftmaxRegression
+
     model = SoftmaxRegression(
         solver="gd", C=np.inf, learning_rate=learning_rate, max_iter=n_iters, tol=0
     )

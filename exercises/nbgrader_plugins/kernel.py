@@ -17,11 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from jupyter_client.manager import AsyncKernelManager
-from traitlets import Bool, Float, Integer, List, Unicode
-
-from . import scratch
-from .sandbox import (
+from grading import scratch
+from grading.sandbox import (
     Limits,
     confine_command,
     make_box,
@@ -29,6 +26,8 @@ from .sandbox import (
     sandbox_identity,
     scrubbed_environment,
 )
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import Bool, Float, Integer, List, Unicode
 
 __all__ = ["ConfinedKernelManager"]
 
@@ -85,7 +84,7 @@ class ConfinedKernelManager(AsyncKernelManager):
         if os.path.realpath(argv[0]) == os.path.realpath(sys.executable):
             argv[0] = python_executable()
         if Path(argv[0]).name.startswith("python"):
-            argv[1:1] = ["-I", "-Xfrozen_modules=off"]
+            argv[1:1] = ["-I"]
         replace = {"ip": "{box}/ipc/kernel"} if self.transport == "ipc" else {}
         limits = Limits(cpu_seconds=self.cpu_seconds, memory_bytes=self.memory_bytes,
                         file_bytes=self.file_bytes, processes=self.processes)

@@ -33,7 +33,7 @@ def cut_hidden_tests(source, placeholder, begin="BEGIN HIDDEN TESTS", end="END H
     r"""``(source without its hidden-test regions, whether there was one)``.
 
     The one place the hidden-test cut is written: used before the kernel runs
-    (:class:`StripHiddenTests`) and on the feedback (``tools.feedback_filter``).
+    (:class:`StripHiddenTests`) and on the feedback (:mod:`.feedback_filter`).
     Each region, markers included, becomes ``placeholder``; a region that is
     never closed runs to the end of the cell, so nothing after an unmatched
     ``BEGIN`` survives.
@@ -169,7 +169,7 @@ class GradeOfRecordSettings(Configurable):
                                      "beyond it the submission is not graded.").tag(config=True)
 
     def limits(self):
-        from .sandbox import Limits
+        from grading.sandbox import Limits
 
         return Limits(cpu_seconds=self.cpu_seconds, wall_seconds=self.wall_seconds,
                       memory_bytes=self.memory_bytes, start_seconds=self.start_seconds)
@@ -184,9 +184,8 @@ class BeginGradeOfRecord(NbGraderPreprocessor):
     """
 
     def preprocess(self, nb, resources):
+        from grading import record, secret
         from nbgrader.api import Gradebook
-
-        from . import record, secret
 
         settings = GradeOfRecordSettings(parent=self)
         root = settings.course_root or os.getcwd()
@@ -214,9 +213,8 @@ class SaveGradeOfRecord(SaveAutoGrades):
 
     def preprocess(self, nb, resources):
         nb, resources = super().preprocess(nb, resources)
+        from grading import gradebook, record
         from nbgrader.api import Gradebook
-
-        from . import gradebook, record
 
         pending = _PENDING.pop(_key(resources), None)
         if pending is None:

@@ -12,10 +12,9 @@ separated). A submission that is not graded has no score in the file (empty
 
 import csv
 
+from grading import gradebook as ledger_table
 from nbgrader.api import MissingEntry
 from nbgrader.plugins.export import ExportPlugin
-
-from . import gradebook as ledger_table
 
 __all__ = ["IntegrityCsvExportPlugin", "submission_flags"]
 

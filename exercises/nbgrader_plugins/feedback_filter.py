@@ -13,10 +13,11 @@ preprocessors and, in every autograded test cell that had a hidden region:
 
 import re
 
-from grading.preprocessors import cut_hidden_tests
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import is_grade
 from traitlets import Unicode
+
+from .preprocessors import cut_hidden_tests
 
 __all__ = ["HideHiddenTests"]
 
