@@ -32,8 +32,10 @@ from .losses import (
 )
 from .metrics import (
     auc,
+    average_precision_score,
     bayes_optimal_threshold,
     best_threshold,
+    brier_score,
     confusion_counts,
     confusion_matrix,
     multiclass_confusion_matrix,
@@ -44,6 +46,7 @@ from .metrics import (
     roc_curve,
     threshold_sweep,
 )
+from .model_selection import one_standard_error_index
 from .softmax_regression import SoftmaxRegression
 
 __version__ = "1.0.0"
@@ -52,12 +55,14 @@ __all__ = [
     "LogisticRegression",
     "SoftmaxRegression",
     "auc",
+    "average_precision_score",
     "bayes_optimal_threshold",
     "bce_gradient",
     "bce_hessian",
     "best_threshold",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "brier_score",
     "churn_ground_truth",
     "confusion_counts",
     "confusion_matrix",
@@ -75,6 +80,7 @@ __all__ = [
     "make_study_sleep",
     "multiclass_confusion_matrix",
     "numerical_gradient",
+    "one_standard_error_index",
     "one_hot",
     "precision_recall_curve",
     "precision_recall_f1",
