@@ -157,6 +157,13 @@ class LogisticRegression(_LinearClassifier):
     (4, 2)
     >>> bool(np.allclose(model.predict_proba(X).sum(axis=1), 1.0))
     True
+
+    Weighting the class ``"yes"`` three times as much raises its probabilities:
+
+    >>> weighted = LogisticRegression(C=1.0, class_weight={"yes": 3.0}).fit(X, y)
+    >>> p_yes, p_yes_weighted = model.predict_proba(X)[:, 1], weighted.predict_proba(X)[:, 1]
+    >>> bool(np.all(p_yes_weighted > p_yes))
+    True
     """
 
     def __sklearn_tags__(self):
