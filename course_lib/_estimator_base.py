@@ -89,7 +89,7 @@ class _LinearClassifier(ClassifierMixin, BaseEstimator):
         return X, y, sample_weight, class_index
 
     def _sample_weight_with_class_weight(self, class_index, sample_weight):
-        r"""The weight :math:`s_i c_{y_i}` of each sample: its own times its class's.
+        r"""Weight :math:`s_i c_{y_i}` of each sample: own times class weight.
 
         ``class_weight=None`` leaves ``sample_weight`` as it is; a dict gives
         :math:`c_k` for the classes it names, 1 for the others; ``'balanced'``
@@ -99,22 +99,23 @@ class _LinearClassifier(ClassifierMixin, BaseEstimator):
 
             c_k = \frac{\sum_i s_i}{K \sum_{i : y_i = k} s_i}
 
-        (:math:`s_i = 1` without ``sample_weight``; :math:`n / (K n_k)` then), as
+        (:math:`s_i = 1` without ``sample_weight``: :math:`n / (K n_k)`), as
         :func:`sklearn.utils.class_weight.compute_class_weight` does.
         """
         if self.class_weight is None:
             return sample_weight
-        n_classes = self.classes_.size
-        if isinstance(self.class_weight, str):  # "balanced": the only string allowed
-            per_class_total = np.bincount(class_index, weights=sample_weight,
-                                          minlength=n_classes)
-            per_class = np.zeros(n_classes)
-            np.divide(per_class_total.sum(), n_classes * per_class_total, out=per_class,
-                      where=per_class_total > 0)
+        K = self.classes_.size
+        if isinstance(self.class_weight, str):  # the only string: "balanced"
+            # S_k: the total weight of class k (its size without weights)
+            S_k = np.bincount(class_index, weights=sample_weight, minlength=K)
+            per_class = np.zeros(K)  # a class of weight 0 stays at 0
+            np.divide(S_k.sum(), K * S_k, out=per_class, where=S_k > 0)
         else:
             per_class = self._class_weight_from_dict()
         weights = per_class[class_index]
-        return weights if sample_weight is None else sample_weight * weights
+        if sample_weight is None:
+            return weights
+        return sample_weight * weights
 
     def _class_weight_from_dict(self):
         """The weight of each class of ``classes_`` from the dict ``class_weight``."""
