@@ -32,6 +32,7 @@ class _LinearClassifier(ClassifierMixin, BaseEstimator):
         "max_iter": [Interval(Integral, 0, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "random_state": ["random_state"],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
     def __init__(
@@ -45,6 +46,7 @@ class _LinearClassifier(ClassifierMixin, BaseEstimator):
         max_iter=100,
         tol=1e-4,
         random_state=None,
+        class_weight=None,
     ):
         self.C = C
         self.l1_ratio = l1_ratio
@@ -55,20 +57,29 @@ class _LinearClassifier(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.tol = tol
         self.random_state = random_state
+        self.class_weight = class_weight
 
     def _validate_training_data(self, X, y, sample_weight):
-        """Check ``X``, ``y`` and ``sample_weight``; set ``classes_``.
+        """Check ``X``, ``y``, ``sample_weight`` and ``class_weight``; set ``classes_``.
 
-        Returns ``X`` (float64), ``y``, ``sample_weight`` (``None`` or float64)
-        and ``y`` as class indices into ``classes_``.
+        Returns ``X`` (float64), ``y``, the weights the objective uses (``None`` or
+        float64: ``sample_weight`` times the class weights, see
+        :meth:`_sample_weight_with_class_weight`) and ``y`` as class indices into
+        ``classes_``.
         """
         X, y = validate_data(self, X, y, dtype=np.float64)
         check_classification_targets(y)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
         self.classes_, class_index = np.unique(y, return_inverse=True)
+        sample_weight = self._sample_weight_with_class_weight(class_index, sample_weight)
         present = class_index if sample_weight is None else class_index[sample_weight > 0]
-        if np.unique(present).size < 2:  # sample_weight is never all zero: checked above
+        if np.unique(present).size < 2:
+            if present.size == 0:
+                raise ValueError(
+                    "Every sample has weight 0 once sample_weight and class_weight are "
+                    "multiplied; at least two classes need a positive weight."
+                )
             label = self.classes_[present[0]]
             label = label.item() if isinstance(label, np.generic) else label
             raise ValueError(
@@ -76,6 +87,56 @@ class _LinearClassifier(ClassifierMixin, BaseEstimator):
                 f"contain only one class with positive weight: {label!r}."
             )
         return X, y, sample_weight, class_index
+
+    def _sample_weight_with_class_weight(self, class_index, sample_weight):
+        r"""Weight :math:`s_i c_{y_i}` of each sample: own times class weight.
+
+        ``class_weight=None`` leaves ``sample_weight`` as it is; a dict gives
+        :math:`c_k` for the classes it names, 1 for the others; ``'balanced'``
+        gives every class the same total weight,
+
+        .. math::
+
+            c_k = \frac{\sum_i s_i}{K \sum_{i : y_i = k} s_i}
+
+        (:math:`s_i = 1` without ``sample_weight``: :math:`n / (K n_k)`), as
+        :func:`sklearn.utils.class_weight.compute_class_weight` does.
+        """
+        if self.class_weight is None:
+            return sample_weight
+        K = self.classes_.size
+        if isinstance(self.class_weight, str):  # the only string: "balanced"
+            # S_k: the total weight of class k (its size without weights)
+            S_k = np.bincount(class_index, weights=sample_weight, minlength=K)
+            per_class = np.zeros(K)  # a class of weight 0 stays at 0
+            np.divide(S_k.sum(), K * S_k, out=per_class, where=S_k > 0)
+        else:
+            per_class = self._class_weight_from_dict()
+        weights = per_class[class_index]
+        if sample_weight is None:
+            return weights
+        return sample_weight * weights
+
+    def _class_weight_from_dict(self):
+        """The weight of each class of ``classes_`` from the dict ``class_weight``."""
+        labels = [c.item() if isinstance(c, np.generic) else c for c in self.classes_]
+        unknown = [key for key in self.class_weight if key not in labels]
+        if unknown:
+            raise ValueError(
+                f"class_weight names {unknown!r}, not among the classes of y: {labels!r}."
+            )
+        per_class = np.ones(len(labels))
+        for k, label in enumerate(labels):
+            if label not in self.class_weight:
+                continue
+            value = self.class_weight[label]
+            if (isinstance(value, bool) or not isinstance(value, Real)
+                    or not np.isfinite(value) or value < 0):
+                raise ValueError(
+                    f"class_weight[{label!r}] must be a finite number >= 0, got {value!r}."
+                )
+            per_class[k] = float(value)
+        return per_class
 
     def _minimise(self, objective, linear_solver="cholesky"):
         """Run the chosen solver from zero; set ``n_iter_`` and ``loss_history_``.

@@ -105,6 +105,16 @@ class LogisticRegression(_LinearClassifier):
         and never warns.
     random_state : int, numpy.random.Generator or None, default=None
         Seed of the ``'sgd'`` shuffles.
+    class_weight : dict, 'balanced' or None, default=None
+        Weight :math:`c_k` of each class, multiplying the weight of each of its
+        samples (and ``sample_weight``, when given): the loss of sample
+        :math:`i` counts :math:`s_i c_{y_i}` times. ``None``: every class 1. A
+        dict ``{label: weight}``: the weights of the classes it names, 1 for
+        the others. ``'balanced'``: :math:`c_k = S / (K S_k)`, :math:`S_k` the
+        total sample weight of class :math:`k` (its size without
+        ``sample_weight``), so that every class weighs the same in the loss, as
+        in scikit-learn. Reweighting moves the intercept, so the probabilities
+        are no longer calibrated for the original class shares.
 
     Attributes
     ----------
@@ -147,6 +157,13 @@ class LogisticRegression(_LinearClassifier):
     (4, 2)
     >>> bool(np.allclose(model.predict_proba(X).sum(axis=1), 1.0))
     True
+
+    Weighting the class ``"yes"`` three times as much raises its probabilities:
+
+    >>> weighted = LogisticRegression(C=1.0, class_weight={"yes": 3.0}).fit(X, y)
+    >>> p_yes, p_yes_weighted = model.predict_proba(X)[:, 1], weighted.predict_proba(X)[:, 1]
+    >>> bool(np.all(p_yes_weighted > p_yes))
+    True
     """
 
     def __sklearn_tags__(self):
@@ -165,7 +182,8 @@ class LogisticRegression(_LinearClassifier):
         y : array-like of shape (n,)
             Labels of exactly two classes (numbers or strings).
         sample_weight : array-like of shape (n,), optional
-            Non-negative weights; a weight of 2 counts a sample twice.
+            Non-negative weights; a weight of 2 counts a sample twice. They are
+            multiplied by the class weights of ``class_weight``.
 
         Returns
         -------

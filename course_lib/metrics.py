@@ -20,9 +20,14 @@ A ratio whose denominator is zero (precision with no predicted positive, recall
 with no actual positive, F1 with neither) is reported as 0.0, without a warning,
 as scikit-learn does with ``zero_division=0``.
 
-Two functions go beyond the binary counts: :func:`multiclass_confusion_matrix`
-counts every (true class, predicted class) pair of a :math:`K`-class problem, and
-:func:`reliability_table` checks whether predicted probabilities are calibrated.
+Two summaries condense a curve into one number: :func:`roc_auc_score` and
+:func:`average_precision_score`, the areas under the ROC and precision-recall
+curves.
+
+:func:`multiclass_confusion_matrix` counts every (true class, predicted class)
+pair of a :math:`K`-class problem; :func:`reliability_table` checks whether
+predicted probabilities are calibrated, and :func:`brier_score` measures how far
+they are from the outcomes.
 """
 
 import numbers
@@ -40,8 +45,10 @@ from ._validation import (
 __all__ = [
     "ConfusionCounts",
     "auc",
+    "average_precision_score",
     "bayes_optimal_threshold",
     "best_threshold",
+    "brier_score",
     "confusion_counts",
     "confusion_matrix",
     "multiclass_confusion_matrix",
@@ -516,6 +523,67 @@ def precision_recall_curve(y_true, y_prob):
     return np.r_[precision[::-1], 1.0], np.r_[recall[::-1], 0.0], thresholds[::-1]
 
 
+def average_precision_score(y_true, y_score):
+    r"""Average precision: the area under the precision-recall steps, ties included.
+
+    With the distinct scores :math:`t_1 > t_2 > \dots > t_m` as thresholds, and
+    :math:`P_k`, :math:`R_k` the precision and recall of "predict 1 when
+    :math:`s_i \ge t_k`" (:func:`precision_recall_curve`),
+
+    .. math::
+
+        \mathrm{AP} = \sum_{k=1}^{m} (R_k - R_{k-1})\, P_k, \qquad R_0 = 0,
+
+    the mean of the precisions at the recall levels, each weighted by the share
+    of the positives it adds. Every positive adds :math:`1/n_+` to the recall, so
+    without ties AP is the mean, over the positives, of the precision at that
+    positive's score. Tied scores form one step, at the precision of the whole
+    tied block: there is no interpolation between points, unlike the trapezoid
+    of :func:`auc`, which would reward a curve for the straight line between two
+    points that no threshold achieves. It equals
+    :func:`sklearn.metrics.average_precision_score`, which uses the same sum.
+
+    A classifier that scores at random has an AP near the share of positives
+    :math:`n_+/n` (its precision at every recall), so with rare positives AP
+    ranges from about :math:`n_+/n` to 1, whereas the ROC AUC of a random
+    classifier is 0.5 whatever the share.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        True labels, each 0 or 1; at least one must be 1.
+    y_score : array-like of shape (n,)
+        Scores, larger meaning more likely class 1 (probabilities or logits).
+
+    Returns
+    -------
+    float
+        The average precision, in (0, 1].
+
+    Raises
+    ------
+    ValueError
+        As :func:`precision_recall_curve`: if ``y_true`` has no positive (recall
+        is 0/0; scikit-learn warns and returns 0), a label is not 0/1, the
+        lengths differ, or an input is empty, not 1-D, or holds NaN or infinity.
+
+    Examples
+    --------
+    >>> from course_lib.metrics import average_precision_score
+    >>> round(average_precision_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]), 4)
+    0.8333
+
+    The positive at 0.8 comes first (precision 1), the one at 0.35 third
+    (precision 2/3): AP = (1 + 2/3) / 2. Tying the 0.35 with the 0.4 gives both
+    the precision of the block, 2/3, and the same AP:
+
+    >>> round(average_precision_score([0, 0, 1, 1], [0.1, 0.4, 0.4, 0.8]), 4)
+    0.8333
+    """
+    precision, recall, _ = precision_recall_curve(y_true, y_score)
+    return float(-np.sum(np.diff(recall) * precision[:-1]))
+
+
 # --------------------------------------------------------------------------- calibration
 
 _BIN_STRATEGIES = ("uniform", "quantile")
@@ -610,6 +678,67 @@ def reliability_table(y_true, y_prob, n_bins=10, strategy="uniform"):
         "observed_frequency": sum_observed[filled] / count,
         "standard_error": np.sqrt(mean_predicted * (1.0 - mean_predicted) / count),
     }
+
+
+def brier_score(y_true, y_prob):
+    r"""Mean squared difference between predicted probability and outcome.
+
+    .. math::
+
+        \mathrm{BS} = \frac{1}{n} \sum_{i=1}^n (p_i - y_i)^2
+
+    A proper scoring rule: its expectation is smallest when :math:`p_i` is the
+    true probability of class 1. It splits into calibration and refinement
+    (Murphy, 1973): with the samples grouped by their predicted value,
+
+    .. math::
+
+        \mathrm{BS} = \underbrace{\frac{1}{n} \sum_b n_b (\bar p_b - \bar y_b)^2}_{
+                \text{calibration}}
+            + \underbrace{\frac{1}{n} \sum_b n_b\, \bar y_b (1 - \bar y_b)}_{\text{refinement}},
+
+    where group :math:`b` holds the :math:`n_b` samples given probability
+    :math:`\bar p_b`, a share :math:`\bar y_b` of them of class 1 (with bins of
+    nearly equal probabilities, as in :func:`reliability_table`, it holds
+    nearly). A model can lower its Brier score by being better calibrated or by
+    separating the classes better. Always predicting the share of positives :math:`\bar y` scores
+    :math:`\bar y (1 - \bar y)`; a perfect model scores 0. Unlike the log loss
+    (:func:`course_lib.losses.binary_cross_entropy`), it stays bounded, by 1,
+    when a confident prediction is wrong. It equals
+    :func:`sklearn.metrics.brier_score_loss` for two classes.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        True labels, each 0 or 1.
+    y_prob : array-like of shape (n,)
+        Predicted probabilities of class 1, in [0, 1].
+
+    Returns
+    -------
+    float
+        The Brier score, in [0, 1]; lower is better.
+
+    Raises
+    ------
+    ValueError
+        If a label is not 0/1, a probability is outside [0, 1], the lengths
+        differ, or an input is empty, not 1-D, or holds NaN or infinity.
+
+    Examples
+    --------
+    >>> from course_lib.metrics import brier_score
+    >>> round(brier_score([0, 1, 1, 0], [0.1, 0.9, 0.8, 0.3]), 4)
+    0.0375
+
+    Predicting the share of positives, 0.5, for everyone:
+
+    >>> brier_score([0, 1, 1, 0], [0.5, 0.5, 0.5, 0.5])
+    0.25
+    """
+    y, p = _check_labels_and_values(y_true, y_prob, "y_prob")
+    p = check_probabilities(p, "y_prob")
+    return float(np.mean((p - y) ** 2))
 
 
 # --------------------------------------------------------------------------- thresholds

@@ -28,6 +28,7 @@ from ._validation import as_float_array, check_probabilities, check_same_length
 from .activations import sigmoid
 from .metrics import (
     _cost_array,
+    average_precision_score,
     bayes_optimal_threshold,
     best_threshold,
     precision_recall_curve,
@@ -449,7 +450,8 @@ def plot_precision_recall(y_true, y_prob, ax=None, label=None):
 
         \mathrm{AP} = \sum_k (R_k - R_{k+1})\, P_k
 
-    (recall :math:`R` falls as the threshold rises), shown in the legend. The
+    (recall :math:`R` falls as the threshold rises,
+    :func:`course_lib.metrics.average_precision_score`), shown in the legend. The
     dotted horizontal line is the precision of a classifier that guesses: the
     share of positives.
 
@@ -470,7 +472,7 @@ def plot_precision_recall(y_true, y_prob, ax=None, label=None):
     """
     label = _check_label(label)
     precision, recall, _ = precision_recall_curve(y_true, y_prob)
-    average_precision = float(-np.sum(np.diff(recall) * precision[:-1]))
+    average_precision = average_precision_score(y_true, y_prob)
     prevalence = float(precision[0])  # lowest threshold: every sample predicted positive
     ax = _get_ax(ax)
     text = f"AP = {average_precision:.3f}"

@@ -96,6 +96,16 @@ class SoftmaxRegression(_LinearClassifier):
         max-norm alone; 0 runs exactly ``max_iter`` updates.
     random_state : int, numpy.random.Generator or None, default=None
         Seed of the ``'sgd'`` shuffles.
+    class_weight : dict, 'balanced' or None, default=None
+        Weight :math:`c_k` of each class, multiplying the weight of each of its
+        samples (and ``sample_weight``, when given): the loss of sample
+        :math:`i` counts :math:`s_i c_{y_i}` times. ``None``: every class 1. A
+        dict ``{label: weight}``: the weights of the classes it names, 1 for
+        the others. ``'balanced'``: :math:`c_k = S / (K S_k)`, :math:`S_k` the
+        total sample weight of class :math:`k` (its size without
+        ``sample_weight``), so that every class weighs the same in the loss, as
+        in scikit-learn. Reweighting moves the intercept, so the probabilities
+        are no longer calibrated for the original class shares.
 
     Attributes
     ----------
@@ -137,7 +147,8 @@ class SoftmaxRegression(_LinearClassifier):
         y : array-like of shape (n,)
             Labels (numbers or strings), at least two classes.
         sample_weight : array-like of shape (n,), optional
-            Non-negative weights.
+            Non-negative weights; a weight of 2 counts a sample twice. They are
+            multiplied by the class weights of ``class_weight``.
 
         Returns
         -------
