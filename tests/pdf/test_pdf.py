@@ -166,3 +166,27 @@ def test_first_pages_and_figure_pages_render():
             dark = sum(grey.histogram()[:128])
         assert width > 300 and height > 400, f"{png} is {width}x{height}"
         assert dark > 0.001 * width * height, f"{png} (page {page}) is blank"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "! LaTeX Error: File `bbm.sty' not found.",
+        "! Undefined control sequence.",
+        "LaTeX Warning: Reference `book/glossary:term-sigmoid' on page 3 undefined on input line 9",
+        "LaTeX Warning: Citation `bishop2006' on page 12 undefined on input line 40.",
+        "LaTeX Warning: Hyper reference `book/notation::doc' on page 5 undefined on input line 1.",
+        "LaTeX Warning: There were undefined references.",
+        "LaTeX Warning: File `figure.png' not found on input line 88.",
+        "! Package pdftex.def Error: File `missing.png' not found: using draft setting.",
+        "Missing character: There is no ≥ in font cmr10!",
+    ],
+)
+def test_log_check_catches_each_kind_of_problem(line):
+    log = f"(./book.tex\n{line}\n)\nOutput written on book.pdf (3 pages, 100 bytes).\n"
+    assert LOG_PROBLEMS.findall(log), line
+
+
+def test_log_check_passes_harmless_warnings():
+    log = "LaTeX Warning: Float too large for page by 5.68427pt on input line 6034.\n"
+    assert not LOG_PROBLEMS.findall(log)
