@@ -19,7 +19,7 @@ REMOTE_URL = re.compile(r"^(https?|wss?)://(?!(127\.0\.0\.1|localhost)(:\d+)?/)"
 
 SLIDERS = [
     # page, slider name, value shown first, number of positions
-    ("book/09_threshold_tuning.html", "threshold-slider", "0.50", 12),
+    ("book/09_threshold_tuning.html", "threshold-slider", "0.50", 9),
     ("book/05_mle_map.html", "lambda-slider", "0.001", 9),
 ]
 
