@@ -79,6 +79,21 @@ def _chapter_titles():
     return titles
 
 
+def _page_of(needle, pages_text):
+    """The last page holding ``needle`` (the first ones are the table of contents)."""
+    found = [n for n, page in enumerate(pages_text, start=1) if needle in page]
+    assert found, f"{needle!r} is not in the PDF"
+    return found[-1]
+
+
+def _pages_with_images():
+    _require("pdfimages")
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(PDF)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    return sorted({int(line.split()[0]) for line in listing if line.strip()})
+
+
 def _render(page, name):
     """Render one page to PNG in the artifacts folder and return its path."""
     _require("pdftoppm")
@@ -151,13 +166,12 @@ def test_first_pages_and_figure_pages_render():
     # the first pages with text (the back of the title page is blank by design)
     with_text = [n for n, page in enumerate(pages_text, start=1) if page.strip()]
     pages = {f"page-{n:03d}": n for n in with_text[:FIRST_PAGES]}
-    # the page of the threshold slider's still frame (just before the next section) and a
-    # page of maths in chapter 3
-    for name, needle in [("threshold-slider", "Report on the test set, once"),
-                         ("gradient-maths", "All examples at once")]:
-        found = [n for n, page in enumerate(pages_text, start=1) if needle in page]
-        assert found, f"{needle!r} is not in the PDF"
-        pages[name] = found[-1]
+    # the still frame of chapter 9's threshold slider (the first image after the page of
+    # its section heading, which shows the cost figure before it)
+    # and a page of maths in chapter 3
+    section = _page_of("Move the threshold", pages_text)
+    pages["threshold-slider"] = min(n for n in _pages_with_images() if n > section)
+    pages["gradient-maths"] = _page_of("All examples at once", pages_text)
     for name, page in pages.items():
         png = _render(page, name)
         with Image.open(png) as image:
