@@ -21,6 +21,7 @@ help:
 	@echo "make test   lint, library tests, notebook re-execution, browser and grading tests"
 	@echo "make lab    JupyterLab for running the chapters locally"
 	@echo "make bench  course_lib against scikit-learn, printed as a table"
+	@echo "make pdf    the book as one PDF through LaTeX (_build/latex/book.pdf)"
 	@echo "make assignments | release | collect | zip-collect | autograde | feedback | grades"
 	@echo "make bench-grading [N=2]  time make autograde per submission and per stage"
 
