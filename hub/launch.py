@@ -61,6 +61,14 @@ HIDDEN_FROM = {
     },
 }
 
+# JupyterLab settings of every account: nothing fetched from the internet, and every
+# cell of a notebook kept in the page (no windowing).
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false",
+                                                    "checkForUpdates": False},
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+}
+
 
 def state_dir():
     """The hub's state folder: ``$HUB_STATE`` or ``hub/state/``."""
@@ -141,6 +149,8 @@ def write_jupyter_configs(state):
             indent=2))
         (folder / "labconfig" / "page_config.json").write_text(json.dumps(
             {"disabledExtensions": dict.fromkeys(hidden["lab"], True)}, indent=2))
+        (folder / "labconfig" / "default_setting_overrides.json").write_text(json.dumps(
+            LAB_SETTINGS, indent=2))
         for path in [folder, *folder.rglob("*")]:
             os.chmod(path, 0o755 if path.is_dir() else 0o644)
 
@@ -164,8 +174,13 @@ def open_the_way():
 
 def as_instructor(args, cwd, check=True, **kwargs):
     """Run ``args`` as the instructor (their home, the virtual environment on ``PATH``)."""
-    entry = pwd.getpwnam(INSTRUCTOR)
-    env = {"HOME": entry.pw_dir, "USER": INSTRUCTOR, "LANG": "C.UTF-8",
+    return as_user(INSTRUCTOR, args, cwd, check=check, **kwargs)
+
+
+def as_user(name, args, cwd, check=True, **kwargs):
+    """Run ``args`` as the demo account ``name``, the virtual environment on ``PATH``."""
+    entry = pwd.getpwnam(name)
+    env = {"HOME": entry.pw_dir, "USER": name, "LANG": "C.UTF-8",
            "PATH": f"{VENV_BIN}:/usr/local/bin:/usr/bin:/bin"}
     return subprocess.run(args, cwd=cwd, env=env, user=entry.pw_uid, group=entry.pw_gid,
                           extra_groups=[], check=check, **kwargs)
@@ -176,7 +191,7 @@ def nbgrader(*args, check=True, **kwargs):
                          check=check, **kwargs)
 
 
-def prepare_course(state, release):
+def prepare_course(state, release, generate=None):
     """The instructor's course folder (a copy of the sources), generated and released."""
     course = state / "course"
     course.mkdir(parents=True, exist_ok=True)
@@ -191,7 +206,7 @@ def prepare_course(state, release):
     exchange = state / "exchange"
     exchange.mkdir(exist_ok=True)
     os.chmod(exchange, 0o777)  # nbgrader's documented permissions: everyone writes here
-    names = sorted(p.name for p in (course / "source").iterdir() if p.is_dir())
+    names = generate or sorted(p.name for p in (course / "source").iterdir() if p.is_dir())
     generate = ("import sys\nfrom tools.course import check, load_api\n"
                 "api = load_api(sys.argv[1])\nfor name in sys.argv[2:]:\n"
                 "    check(api.generate_assignment(name, force=True, create=True), name)\n")
@@ -201,7 +216,7 @@ def prepare_course(state, release):
         print(f"released {name}")
 
 
-def setup(release):
+def setup(release, generate=None):
     """Everything ``make hub`` needs before JupyterHub starts."""
     require_root("make hub")
     if not PROXY.is_file():
@@ -218,7 +233,7 @@ def setup(release):
     create_accounts(state)
     open_the_way()
     write_jupyter_configs(state)
-    prepare_course(state, release)
+    prepare_course(state, release, generate)
 
 
 def banner(state):
@@ -292,17 +307,22 @@ def main(argv=None):
     p = sub.add_parser("setup")
     p.add_argument("--release", nargs="*", default=None,
                    help="assignments to release (default: all)")
+    p.add_argument("--generate", nargs="*", default=None,
+                   help="assignments to generate (default: all)")
     sub.add_parser("run")
     p = sub.add_parser("instructor")
     p.add_argument("step", choices=["release", "collect", "autograde", "feedback"])
     p.add_argument("assignment", nargs="?")
     sub.add_parser("clean")
+    p = sub.add_parser("as", help="run a command as a demo account, in its home")
+    p.add_argument("user", choices=ALL_USERS)
+    p.add_argument("program", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     if args.command == "setup":
         names = args.release
         if names is None:
             names = sorted(p.name for p in (EXERCISES / "source").iterdir() if p.is_dir())
-        setup(names)
+        setup(names, args.generate)
         return 0
     if args.command == "run":
         run()
@@ -312,6 +332,12 @@ def main(argv=None):
         return instructor(args.step, args.assignment)
     if args.command == "clean":
         clean()
+    if args.command == "as":
+        require_root("launch.py as")
+        open_the_way()
+        program = args.program[1:] if args.program[:1] == ["--"] else args.program
+        return as_user(args.user, program, cwd=pwd.getpwnam(args.user).pw_dir,
+                       check=False).returncode
     return 0
 
 
