@@ -13,3 +13,6 @@ c.Exchange.timezone = "UTC"
 # formgrade-<course> (instructors). A learner sees only the courses of their groups,
 # and fetch/submit refuse any other.
 c.Authenticator.plugin_class = "nbgrader.auth.JupyterHubAuthPlugin"
+# A submission without the assignment's notebook (renamed, deleted) is refused with
+# the list of what was expected, instead of being handed in without it.
+c.ExchangeSubmit.strict = True
