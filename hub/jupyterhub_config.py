@@ -7,7 +7,6 @@ Assignments for the learners; course membership from the hub groups
 ``formgrade-logreg`` and ``nbgrader-logreg`` (nbgrader's ``JupyterHubAuthPlugin``).
 """
 
-import os
 import sys
 from pathlib import Path
 

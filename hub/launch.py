@@ -51,7 +51,8 @@ PROXY = HERE / "node_modules" / ".bin" / "configurable-http-proxy"
 # give learners Assignments only and the instructor Formgrader).
 HIDDEN_FROM = {
     "learner": {
-        "server": ["nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list"],
+        "server": ["nbgrader.server_extensions.formgrader",
+                   "nbgrader.server_extensions.course_list"],
         "lab": ["@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
                 "@jupyter/nbgrader:course-list"],
     },
@@ -142,7 +143,8 @@ def write_jupyter_configs(state):
         template = (HERE / "nbgrader_user_config.py").read_text()
         text = template.replace("@EXCHANGE@", str(state / "exchange"))
         if role == "instructor":
-            text += f'\nload_subconfig({str(state / "course" / "nbgrader_config.py")!r})  # noqa: F821\n'
+            course_config = str(state / "course" / "nbgrader_config.py")
+            text += f"\nload_subconfig({course_config!r})  # noqa: F821\n"
         (folder / "nbgrader_config.py").write_text(text)
         (folder / "jupyter_server_config.json").write_text(json.dumps(
             {"ServerApp": {"jpserver_extensions": dict.fromkeys(hidden["server"], False)}},
@@ -198,7 +200,8 @@ def prepare_course(state, release, generate=None):
     shutil.copytree(EXERCISES / "source", course / "source", dirs_exist_ok=True)
     template = (HERE / "nbgrader_course_config.py").read_text()
     (course / "nbgrader_config.py").write_text(
-        template.replace("@EXERCISES@", str(EXERCISES)).replace("@EXCHANGE@", str(state / "exchange")))
+        template.replace("@EXERCISES@", str(EXERCISES))
+        .replace("@EXCHANGE@", str(state / "exchange")))
     entry = pwd.getpwnam(INSTRUCTOR)
     for path in [course, *course.rglob("*")]:
         os.chown(path, entry.pw_uid, entry.pw_gid)

@@ -23,3 +23,7 @@ c.GradeOfRecordSettings.course_root = COURSE
 c.ConfinedKernelManager.hide = [COURSE, EXERCISES]
 # A submission after the assignment's due date (set in the formgrader) gets 0 points.
 c.LateSubmissionPlugin.penalty_method = "zero"
+# Feedback pages render their maths offline: MathJax inlined instead of loaded from a CDN.
+from nbgrader_plugins.offline_mathjax import enable  # noqa: E402 - exercises/ is on sys.path now
+
+enable(c)

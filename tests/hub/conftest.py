@@ -14,9 +14,9 @@ import pytest
 from hub_site import (
     ARTIFACTS,
     ASSIGNMENT,
-    UNRELEASED,
     CHROMIUM,
     CHROMIUM_ARGS,
+    UNRELEASED,
     hub_env,
     launch,
     start_hub,

@@ -9,8 +9,8 @@ twice), ``carol`` submits after the due date.
 import json
 import re
 import time
-from urllib.parse import urlparse
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from hub_site import ASSIGNMENT, INSTRUCTOR, launch, log_in, open_assignments, shot, solutions
@@ -29,7 +29,8 @@ def work_on_assignment(hub, browser, user, code_by_cell, tag, submissions=1):
     open_assignments(page)
     page.wait_for_selector(f"#released_assignments_list .list_item:has-text('{ASSIGNMENT}')")
     shot(page, f"{tag}-1-released")
-    page.click(f"#released_assignments_list .list_item:has-text('{ASSIGNMENT}') button:has-text('Fetch')")
+    released = f"#released_assignments_list .list_item:has-text('{ASSIGNMENT}')"
+    page.click(f"{released} button:has-text('Fetch')")
     page.wait_for_selector(f"#fetched_assignments_list .list_item:has-text('{ASSIGNMENT}')",
                            timeout=60_000)
     page.goto(f"{hub['url']}/user/{user}/lab/tree/{ASSIGNMENT}/{ASSIGNMENT}.ipynb")
@@ -60,7 +61,8 @@ def work_on_assignment(hub, browser, user, code_by_cell, tag, submissions=1):
     shot(page, f"{tag}-2-validated")
     dialog.locator("button").last.click()
     open_assignments(page)
-    submit = f"#fetched_assignments_list .list_item:has-text('{ASSIGNMENT}') button:has-text('Submit')"
+    fetched = f"#fetched_assignments_list .list_item:has-text('{ASSIGNMENT}')"
+    submit = f"{fetched} button:has-text('Submit')"
     for number in range(1, submissions + 1):
         page.click(submit)
         page.wait_for_function(
@@ -94,7 +96,8 @@ def _as(hub, user, *program):
 
 def test_3_learner_cannot_read_others_work_sources_or_gradebook(hub, browser):
     state = Path(hub["state"])
-    alice_submission = next((state / "exchange" / "logreg" / "inbound").glob(f"alice+{ASSIGNMENT}+*"))
+    inbound = state / "exchange" / "logreg" / "inbound"
+    alice_submission = next(inbound.glob(f"alice+{ASSIGNMENT}+*"))
     # nbgrader's exchange: the inbound folder is write-only for learners (they cannot
     # list it), and every submission's folder name ends in a random part, so another
     # learner can neither list nor guess it.
@@ -109,7 +112,8 @@ def test_3_learner_cannot_read_others_work_sources_or_gradebook(hub, browser):
     for path in private:
         assert path.is_file(), path
         done = _as(hub, "bob", "cat", str(path))
-        assert done.returncode != 0 and "Permission denied" in done.stderr, (path, done.stdout[:200])
+        assert done.returncode != 0, (path, done.stdout[:200])
+        assert "Permission denied" in done.stderr, (path, done.stderr)
     listing = _as(hub, "bob", "ls", str(state / "exchange" / "logreg" / "inbound"))
     assert listing.returncode != 0 and "Permission denied" in listing.stderr
     # Through the browser: bob's session cannot open alice's server or the instructor's.
@@ -154,6 +158,9 @@ def fetch_feedback(hub, browser, user, tag):
     relative = found[-1].relative_to(Path(hub["state"]) / "home" / user).as_posix()
     page.goto(f"{hub['url']}/user/{user}/files/{relative}")
     page.wait_for_load_state()
+    # The maths is typeset by the MathJax inlined in the page (no CDN, no internet).
+    assert "cdnjs" not in page.content()
+    page.wait_for_selector("mjx-container", timeout=60_000)
     shot(page, f"{tag}-2-feedback")
     text = page.inner_text("body")
     context.close()

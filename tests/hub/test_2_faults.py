@@ -25,7 +25,8 @@ from hub_site import (
 pytestmark = pytest.mark.timeout(300)
 
 CALL = """async ([base, action, body]) => {
-    const xsrf = (document.cookie.split('; ').find(c => c.startsWith('_xsrf=')) || '=').split('=')[1];
+    const cookie = document.cookie.split('; ').find(c => c.startsWith('_xsrf=')) || '=';
+    const xsrf = cookie.split('=')[1];
     const answer = await fetch(base + action, {method: body ? 'POST' : 'GET',
         body: body ? JSON.stringify(body) : undefined,
         headers: {'X-XSRFToken': decodeURIComponent(xsrf)}});
