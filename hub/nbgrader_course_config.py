@@ -12,7 +12,9 @@ COURSE = os.path.dirname(os.path.abspath(__file__))
 EXERCISES = "@EXERCISES@"
 
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
-load_subconfig(os.path.join(EXERCISES, "nbgrader_config.py"))  # noqa: F821
+# With ``path``, so that its own load_subconfig("nbgrader_config_integrity.py") finds
+# that file beside it (a subconfig that is not found is skipped without a word).
+load_subconfig("nbgrader_config.py", path=EXERCISES)  # noqa: F821
 
 c.CourseDirectory.root = COURSE
 c.CourseDirectory.db_url = os.environ.get(

@@ -143,6 +143,26 @@ def test_4_instructor_collects_autogrades_releases_feedback(hub):
     assert len(list(feedback.glob("*.html"))) == 2
 
 
+def test_4_formgrader_shows_the_graded_submissions(hub, browser):
+    """The instructor's Formgrader (in their JupyterLab) lists the course's submissions."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = log_in(context, hub["url"], INSTRUCTOR, hub["passwords"][INSTRUCTOR])
+    page.click(".lm-MenuBar-itemLabel:text-is('Nbgrader')")
+    labels = page.locator(".lm-Menu-itemLabel").all_inner_texts()
+    assert "Formgrader" in labels and "Assignment List" not in labels, labels
+    page.click(".lm-Menu-itemLabel:text-is('Formgrader')")
+    frame = page.frame_locator("iframe").first
+    row = frame.locator(f"tr:has-text('{ASSIGNMENT}')").first
+    row.wait_for(timeout=90_000)
+    shot(page, "step4-instructor-formgrader")
+    frame.locator(f"a:text-is('{ASSIGNMENT}')").first.click()
+    frame.locator("tr:has-text('alice')").first.wait_for(timeout=60_000)
+    text = frame.locator("body").inner_text()
+    assert "alice" in text and "bob" in text, text[:1000]
+    shot(page, "step4-instructor-submissions")
+    context.close()
+
+
 def fetch_feedback(hub, browser, user, tag):
     """``user`` fetches the feedback in the Assignments tab; the page's text."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
