@@ -210,13 +210,17 @@ def prepare_course(state, release, generate=None):
     exchange.mkdir(exist_ok=True)
     os.chmod(exchange, 0o777)  # nbgrader's documented permissions: everyone writes here
     names = generate or sorted(p.name for p in (course / "source").iterdir() if p.is_dir())
-    generate = ("import sys\nfrom tools.course import check, load_api\n"
-                "api = load_api(sys.argv[1])\nfor name in sys.argv[2:]:\n"
-                "    check(api.generate_assignment(name, force=True, create=True), name)\n")
-    as_instructor([str(VENV_BIN / "python"), "-c", generate, str(course), *names], cwd=EXERCISES)
-    for name in release:
-        nbgrader("release_assignment", name, "--force", "--log-level=WARN")
-        print(f"released {name}")
+    steps = [("generate", [n for n in names if n not in release]), ("release", release)]
+    for step, some in steps:
+        if some:
+            course_step(step, some)
+
+
+def course_step(step, names, check=True):
+    """``hub/course_steps.py`` as the instructor: one process for every assignment."""
+    args = [str(VENV_BIN / "python"), str(HERE / "course_steps.py"), str(state_dir() / "course"),
+            step, *names]
+    return as_instructor(args, cwd=state_dir() / "course", check=check)
 
 
 def setup(release, generate=None):
@@ -264,13 +268,6 @@ def run():
     os.execve(hub_command()[0], hub_command(), env)
 
 
-STEPS = {
-    "release": lambda a: [["release_assignment", a, "--force"]],
-    "collect": lambda a: [["collect", a, "--update"]],
-    "feedback": lambda a: [["generate_feedback", a, "--force"], ["release_feedback", a]],
-}
-
-
 def instructor(step, assignment):
     """A course step run as the instructor in the hub's course folder."""
     require_root(f"make hub-{step}")
@@ -280,11 +277,7 @@ def instructor(step, assignment):
         args = [str(VENV_BIN / "python"), "-m", "tools.autograde", "--course", str(course)]
         return as_instructor(args + (["--assignment", assignment] if assignment else []),
                              cwd=EXERCISES, check=False).returncode
-    for args in STEPS[step](assignment):
-        done = nbgrader(*args, check=False)
-        if done.returncode:
-            return done.returncode
-    return 0
+    return course_step(step, [assignment], check=False).returncode
 
 
 def remove_users():
