@@ -188,11 +188,6 @@ def as_user(name, args, cwd, check=True, **kwargs):
                           extra_groups=[], check=check, **kwargs)
 
 
-def nbgrader(*args, check=True, **kwargs):
-    return as_instructor([str(VENV_BIN / "nbgrader"), *args], cwd=state_dir() / "course",
-                         check=check, **kwargs)
-
-
 def prepare_course(state, release, generate=None):
     """The instructor's course folder (a copy of the sources), generated and released."""
     course = state / "course"

@@ -37,17 +37,18 @@ def hub():
     os.chmod(state, 0o755)
     env = hub_env(state / "state")
     log = open(ARTIFACTS / "hub.log", "w")
-    proc = None
+    info = {}
     try:
         launch(env, "setup", "--release", ASSIGNMENT, "--generate", ASSIGNMENT, UNRELEASED)
-        proc, url = start_hub(env, log)
+        info["proc"], url = start_hub(env, log)
         passwords = dict(line.split() for line in
                          (state / "state" / "accounts.txt").read_text().splitlines())
-        yield {"url": url, "env": env, "state": state / "state", "passwords": passwords,
-               "proc": proc, "log": log}
+        # A test that restarts the hub puts the new process in info["proc"].
+        info.update(url=url, env=env, state=state / "state", passwords=passwords, log=log)
+        yield info
     finally:
-        if proc is not None:
-            stop_hub(proc)
+        if info.get("proc") is not None:
+            stop_hub(info["proc"])
         launch(env, "clean", check=False)
         log.close()
         shutil.rmtree(state, ignore_errors=True)
