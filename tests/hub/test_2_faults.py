@@ -16,7 +16,6 @@ from hub_site import (
     UNRELEASED,
     launch,
     log_in,
-    open_assignments,
     shot,
     start_hub,
     stop_hub,
@@ -70,16 +69,16 @@ def test_a_notebook_with_a_wrong_name_is_refused_and_kept(hub, carol):
     folder = Path(hub["state"]) / "home" / "carol" / ASSIGNMENT
     wrong = folder / "ps1 copy.ipynb"
     os.rename(folder / f"{ASSIGNMENT}.ipynb", wrong)
-    before = inbound(hub, "carol")
-    status, answer = call(carol, hub, "carol", "assignments/submit", ASSIGNMENT)
-    assert status == 200 and answer["success"] is False, answer
-    assert f"{ASSIGNMENT}.ipynb: MISSING" in answer["value"], answer["value"]
-    assert "ps1 copy.ipynb: EXTRA" in answer["value"]
-    assert inbound(hub, "carol") == before
-    assert wrong.is_file()
-    open_assignments(carol)
-    shot(carol, "fault-wrong-name")
-    os.rename(wrong, folder / f"{ASSIGNMENT}.ipynb")
+    try:
+        before = inbound(hub, "carol")
+        status, answer = call(carol, hub, "carol", "assignments/submit", ASSIGNMENT)
+        assert status == 200 and answer["success"] is False, answer
+        assert f"{ASSIGNMENT}.ipynb: MISSING" in answer["value"], answer["value"]
+        assert "ps1 copy.ipynb: EXTRA" in answer["value"]
+        assert inbound(hub, "carol") == before
+        assert wrong.is_file()
+    finally:
+        os.rename(wrong, folder / f"{ASSIGNMENT}.ipynb")
 
 
 def test_submitting_an_unreleased_assignment_is_refused(hub, carol):
