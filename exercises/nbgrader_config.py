@@ -50,6 +50,11 @@ c.Execute.shutdown_kernel = "immediate"
 # Cells deleted by a learner come back, so their points are still decided.
 c.OverwriteCells.add_missing_cells = True
 
+# Feedback pages typeset their maths offline (MathJax inlined, not from a CDN).
+from nbgrader_plugins.offline_mathjax import enable as enable_offline_mathjax  # noqa: E402
+
+enable_offline_mathjax(c)
+
 # Feedback shows which tests failed and why, never the hidden tests or tracebacks.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
