@@ -141,8 +141,9 @@ def test_page_count_and_every_chapter_present():
     assert PAGE_RANGE[0] <= pages <= PAGE_RANGE[1], f"{pages} pages"
     # typographic quotes and dashes back to the notebooks' ASCII
     text = " ".join(" ".join(page.split()) for page in _pages_text())
-    text = text.translate(str.maketrans({"\u2019": "'", "\u2018": "'", "\u2013": "-"}))
-    titles = _chapter_titles()
+    ascii_marks = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2013": "-"})
+    text = text.translate(ascii_marks)
+    titles = [title.translate(ascii_marks) for title in _chapter_titles()]
     assert len(titles) >= 12
     missing = [title for title in titles if title not in text]
     assert not missing, f"chapters whose title is not in the PDF: {missing}"
