@@ -10,14 +10,20 @@ hidden tests' points are decided outside the kernel by :mod:`.record`.
 cell may send back, so an output flood cannot exhaust the grader's memory.
 """
 
+import atexit
+import contextlib
+import json
 import os
 import time
 
+from jupyter_core.utils import run_sync
 from nbformat.v4 import new_output
 from nbgrader import utils
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor, SaveAutoGrades
-from traitlets import Float, Integer, Unicode
+from traitlets import Bool, Float, Integer, Unicode
 from traitlets.config import Configurable
+from traitlets.utils.importstring import import_item
 
 __all__ = [
     "BeginGradeOfRecord",
@@ -26,6 +32,7 @@ __all__ = [
     "SaveGradeOfRecord",
     "StripHiddenTests",
     "cut_hidden_tests",
+    "discard_started_kernels",
 ]
 
 
@@ -89,9 +96,17 @@ class BoundedExecute(Execute):
         180.0, help="Wall-clock time of the whole notebook's run, in seconds."
     ).tag(config=True)
 
-    def preprocess(self, nb, *args, **kwargs):
+    def preprocess(self, nb, resources=None, km=None):
         self._deadline = time.monotonic() + self.max_run_seconds
-        return super().preprocess(nb, *args, **kwargs)
+        if km is None and resources is not None:
+            km = _take_started_kernel(resources)
+        if km is None:
+            return super().preprocess(nb, resources)
+        try:  # the kernel started by BeginGradeOfRecord: nbclient does not own it, stop it here
+            return super().preprocess(nb, resources, km)
+        finally:
+            self.km = km
+            self._cleanup_kernel()
 
     def preprocess_cell(self, cell, resources, cell_index):
         self._output_chars = 0
@@ -136,6 +151,8 @@ class BoundedExecute(Execute):
 
 _PENDING = {}
 _POOL = None
+#: The confined kernel started early for the notebook being autograded (one at a time).
+_STARTED_KERNELS = {}
 #: ``(assignment, student) -> seconds`` the grade of record took (its own time, concurrent
 #: with the kernel), for the timing lines of ``make autograde`` and ``make bench-grading``.
 RECORD_SECONDS = {}
@@ -175,13 +192,86 @@ class GradeOfRecordSettings(Configurable):
                       memory_bytes=self.memory_bytes, start_seconds=self.start_seconds)
 
 
+def discard_started_kernels():
+    """Stop the kernels started early whose notebook never reached the kernel's run.
+
+    Called before each start, at the end of ``tools.autograde``'s submissions and
+    at exit, so a sanitize step that fails leaves no kernel and no folder behind.
+    """
+    while _STARTED_KERNELS:
+        _, km = _STARTED_KERNELS.popitem()
+        try:
+            run_sync(km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 - best effort; the folder goes with cleanup below
+            pass
+        with contextlib.suppress(Exception):
+            run_sync(km.cleanup_resources)()
+
+
+def _configured(config, name):
+    """The value of ``name`` configured for the kernel's run, most specific section first."""
+    for section in ("BoundedExecute", "Execute", "ExecutePreprocessor", "NotebookClient"):
+        if section in config and name in config[section]:
+            return config[section][name]
+    return None
+
+
+def _take_started_kernel(resources):
+    try:
+        return _STARTED_KERNELS.pop(_key(resources), None)
+    except KeyError:  # resources of a run that is not an autograde
+        return None
+
+
+def _start_kernel_early(parent, resources, kernelspec, folder):
+    """Start the confined kernel now, while nbgrader sanitizes the notebook.
+
+    It is the kernel :class:`BoundedExecute` would start (same manager class,
+    arguments, kernelspec from the gradebook, files of the autograded folder), a
+    fraction of a second earlier: its start-up overlaps nbgrader's own steps. If
+    it cannot start, :class:`BoundedExecute` starts one itself, as it always did.
+    """
+    from .kernel import ConfinedKernelManager
+
+    discard_started_kernels()
+    execute = BoundedExecute(parent=parent)
+    # nbgrader's Execute passes kernel_manager_class as an argument, so the configured
+    # class applies only once nbclient re-reads the configuration: read it here
+    manager = _configured(parent.config, "kernel_manager_class")
+    if isinstance(manager, str):
+        manager = import_item(manager)
+    name = (kernelspec or {}).get("name") or execute.kernel_name
+    if not (isinstance(manager, type) and issubclass(manager, ConfinedKernelManager) and name):
+        return  # only a confined kernel is started early
+    # nbgrader has copied the submission's other files here; with none, it makes the
+    # folder only when it writes the notebook, but the kernel is started from it
+    os.makedirs(folder, exist_ok=True)
+    km = manager(kernel_name=name, parent=parent)
+    try:
+        with utils.setenv(NBGRADER_EXECUTION="autograde"):
+            run_sync(km.start_kernel)(extra_arguments=list(execute.extra_arguments), cwd=folder)
+    except Exception as exc:  # noqa: BLE001 - the usual start in BoundedExecute reports it
+        parent.log.info("kernel not started early (%s); it starts with the run", exc)
+        with contextlib.suppress(Exception):
+            run_sync(km.cleanup_resources)()
+        return
+    if not _STARTED_KERNELS:
+        atexit.register(discard_started_kernels)
+    _STARTED_KERNELS[_key(resources)] = km
+
+
 class BeginGradeOfRecord(NbGraderPreprocessor):
     """First sanitize step: zero the points, mark the submission *not graded*, start judging.
 
     The judging (:func:`.record.judge_on_disk`, an isolated process) runs in a
     thread while nbgrader's kernel runs the notebook for the feedback;
-    :class:`SaveGradeOfRecord` waits for it and writes the verdicts.
+    :class:`SaveGradeOfRecord` waits for it and writes the verdicts. The
+    confined kernel is started here too (:func:`_start_kernel_early`).
     """
+
+    start_kernel_early = Bool(
+        True, help="Start the confined kernel while nbgrader sanitizes the notebook."
+    ).tag(config=True)
 
     def preprocess(self, nb, resources):
         from grading import record, secret
@@ -193,11 +283,17 @@ class BeginGradeOfRecord(NbGraderPreprocessor):
         db_url = resources["nbgrader"]["db_url"]
         with Gradebook(db_url, resources["nbgrader"].get("course_id", "default_course")) as gb:
             digest = record.begin(gb, root, assignment, student)
-            solution_ids = {c.name for c in gb.find_notebook(notebook, assignment).solution_cells}
+            stored = gb.find_notebook(notebook, assignment)
+            solution_ids = {c.name for c in stored.solution_cells}
+            kernelspec = json.loads(stored.kernelspec) if stored.kernelspec else None
         key = secret.read_or_create(secret.secret_path(root, db_url))
         future = _pool().submit(record.judge_on_disk, root, assignment, student, notebook,
                                 solution_ids, key, settings.limits())
         _PENDING[_key(resources)] = (future, digest, root)
+        if self.start_kernel_early:
+            course = CourseDirectory(parent=self)
+            folder = course.format_path(course.autograded_directory, student, assignment)
+            _start_kernel_early(self, resources, kernelspec, folder)
         return nb, resources
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 from grading import gradebook, record, scratch
 from grading.intake import irregular_entries, submission_digest
 from grading.sandbox import GradingUnavailable, Limits, Session
+from nbgrader_plugins.preprocessors import discard_started_kernels
 
 from .course import COURSE, assignments, check, load_api, submissions
 
@@ -158,6 +159,7 @@ def main(argv=None):
         started = time.perf_counter()
         result = api.autograde(assignment, student, force=True, create=True)
         seconds[key] = time.perf_counter() - started
+        discard_started_kernels()  # a kernel started early for a run that failed before it
         with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
             entry = gradebook.ledger(gb).get((assignment, student))
             if not result.get("success") and (not entry or entry["status"] == gradebook.GRADED):

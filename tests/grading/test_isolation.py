@@ -197,3 +197,16 @@ def test_course_config_loads_the_integrity_settings():
     assert config.OverwriteCells.add_missing_cells is True
     assert "StripHiddenTests" in [p.__name__ for p in config.Autograde.sanitize_preprocessors]
     assert config.ExportApp.plugin_class == "nbgrader_plugins.export.IntegrityCsvExportPlugin"
+
+
+def test_the_kernel_started_early_is_the_configured_confined_one():
+    """The kernel started while nbgrader sanitizes is of the configured (confined) class."""
+    from nbgrader_plugins.kernel import ConfinedKernelManager
+    from nbgrader_plugins.preprocessors import BoundedExecute, _configured
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(EXERCISES)).load_config()
+    assert _configured(config, "kernel_manager_class") is ConfinedKernelManager
+    # nbgrader's Execute passes its own default class as an argument, which wins over the
+    # configuration until nbclient re-reads it: the class must not be read off an instance
+    assert BoundedExecute(config=config).kernel_manager_class is not ConfinedKernelManager
