@@ -255,9 +255,10 @@ def _start_kernel_early(parent, resources, kernelspec, folder):
         with contextlib.suppress(Exception):
             run_sync(km.cleanup_resources)()
         return
-    if not _STARTED_KERNELS:
-        atexit.register(discard_started_kernels)
     _STARTED_KERNELS[_key(resources)] = km
+
+
+atexit.register(discard_started_kernels)
 
 
 class BeginGradeOfRecord(NbGraderPreprocessor):
