@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from hub_site import (
+    ALL_USERS,
     ARTIFACTS,
     ASSIGNMENT,
     CHROMIUM,
@@ -20,6 +21,7 @@ from hub_site import (
     hub_env,
     launch,
     start_hub,
+    start_logging_in,
     stop_hub,
 )
 
@@ -66,3 +68,16 @@ def browser():
                                              args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def sessions(hub, browser):
+    """``{user: page}``: one logged-in browser context per account, kept for every test.
+
+    All the accounts log in at once, so their servers start side by side.
+    """
+    pages = {user: start_logging_in(browser, hub["url"], user, hub["passwords"][user])
+             for user in ALL_USERS}
+    yield pages
+    for page in pages.values():
+        page.context.close()
