@@ -17,7 +17,6 @@ from hub_site import (
     ASSIGNMENT,
     CHROMIUM,
     CHROMIUM_ARGS,
-    UNRELEASED,
     hub_env,
     launch,
     start_hub,
@@ -28,7 +27,8 @@ from hub_site import (
 
 @pytest.fixture(scope="session")
 def hub():
-    """``(url, env, passwords)`` of a fresh hub with ``ps1_sigmoid_bce`` released."""
+    """A fresh hub with ``ps1_sigmoid_bce`` released (``ps2_gradient_descent`` not even
+    generated): ``{url, env, state, passwords, log, proc}``."""
     if os.geteuid() != 0:
         pytest.fail("the hub test needs root (make hub creates system accounts); run it as root",
                     pytrace=False)
@@ -41,7 +41,7 @@ def hub():
     log = open(ARTIFACTS / "hub.log", "w")
     info = {}
     try:
-        launch(env, "setup", "--release", ASSIGNMENT, "--generate", ASSIGNMENT, UNRELEASED)
+        launch(env, "setup", "--release", ASSIGNMENT, "--generate", ASSIGNMENT)
         info["proc"], url = start_hub(env, log)
         passwords = dict(line.split() for line in
                          (state / "state" / "accounts.txt").read_text().splitlines())

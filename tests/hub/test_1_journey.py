@@ -53,12 +53,14 @@ def fetch(page, tag):
 
 
 def submit(page, number):
-    """Press Submit in the Assignments tab; wait until it lists ``number`` submissions."""
+    """Press Submit in the Assignments tab; wait until it lists ``number`` submissions.
+
+    The tab lists each submission's time stamp as a nested item of its assignment.
+    """
     open_assignments(page)
     assignment_row(page, "fetched").locator("button:has-text('Submit')").click()
-    page.wait_for_function(
-        "n => document.querySelectorAll('#submitted_assignments_list .list_item').length >= n",
-        arg=number, timeout=60_000)
+    page.locator("#submitted_assignments_list .nested_list_item").nth(number - 1).wait_for(
+        timeout=60_000)
 
 
 def _saved(notebook, code_by_cell):
@@ -281,5 +283,5 @@ def test_6_late_submission_is_penalised(hub, sessions):
         assert f"unchanged, skipped: {learner}/{ASSIGNMENT}" in graded.stdout, graded.stdout
     assert re.search(rf"{ASSIGNMENT} carol: 7 / 7", graded.stdout), graded.stdout
     launch(env, "instructor", "feedback", ASSIGNMENT)
-    carol = fetch_feedback(hub, sessions, "carol", "step6-carol")
+    carol = fetch_feedback(hub, sessions, "carol", "step6-carol-late")
     assert "late" in carol.lower() and "0.0 / 10.0" in carol, carol[:2000]

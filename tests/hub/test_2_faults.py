@@ -100,7 +100,8 @@ def test_a_learner_not_in_the_course_sees_no_course_and_cannot_submit(hub, sessi
     assert status == 200 and courses["value"] == [], courses
     page.click(".lm-MenuBar-itemLabel:text-is('Nbgrader')")
     page.click(".lm-Menu-itemLabel:text-is('Assignment List')")
-    page.wait_for_selector("#released_assignments_list_loading", state="hidden", timeout=60_000)
+    page.wait_for_function("() => document.body.innerText.includes('No courses found.')",
+                           timeout=60_000)
     assert not page.locator("#released_assignments_list .list_item").count()
     shot(page, "fault-outsider-assignments")
     home = Path(hub["state"]) / "home" / "dave"
