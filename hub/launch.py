@@ -262,7 +262,8 @@ def prepare_course(state, release, generate=None):
     exchange.mkdir(exist_ok=True)
     os.chmod(exchange, 0o777)  # nbgrader's documented permissions: everyone writes here
     make_inbound(state)
-    names = generate or sorted(p.name for p in (course / "source").iterdir() if p.is_dir())
+    names = generate if generate is not None else sorted(
+        p.name for p in (course / "source").iterdir() if p.is_dir())
     steps = [("generate", [n for n in names if n not in release]), ("release", release)]
     for step, some in steps:
         if some:
@@ -367,7 +368,7 @@ def main(argv=None):
     p.add_argument("--release", nargs="*", default=None,
                    help="assignments to release (default: all)")
     p.add_argument("--generate", nargs="*", default=None,
-                   help="assignments to generate (default: all)")
+                   help="assignments to generate (default: all; none if given no name)")
     sub.add_parser("run")
     p = sub.add_parser("instructor")
     p.add_argument("step", choices=["release", "collect", "autograde", "feedback"])

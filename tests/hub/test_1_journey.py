@@ -69,8 +69,12 @@ def _saved(notebook, code_by_cell):
 
 
 def type_and_validate(hub, page, user, code_by_cell, tag):
-    """Type ``code_by_cell`` into the notebook editor, save, run Validate; its verdict."""
-    page.goto(f"{hub['url']}/user/{user}/lab/tree/{ASSIGNMENT}/{ASSIGNMENT}.ipynb")
+    """Open the notebook from the Assignments tab, type ``code_by_cell`` into its editor,
+    save, run Validate; the verdict."""
+    open_assignments(page)
+    fetched = page.locator("#fetched_assignments_list")
+    fetched.locator("a.assignment-notebooks-link").first.click()
+    fetched.locator(f".assignment-notebooks a:text-is('{ASSIGNMENT}')").first.click()
     cells = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell")
     cells.nth(max(code_by_cell)).wait_for(timeout=90_000)
     for index, code in code_by_cell.items():
