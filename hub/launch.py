@@ -6,7 +6,7 @@ Usage (as root, from the repository root)::
     python hub/launch.py run                            JupyterHub in the foreground
     python hub/launch.py instructor STEP [NAME]        a course step as the instructor
         (autograde also takes tools.autograde's --student ID ... and --force)
-    python hub/launch.py clean                          stop nothing; remove users and state
+    python hub/launch.py clean                          stop nothing; remove users, group, state
 
 Everything the hub writes lies under one folder, ``$HUB_STATE`` (default
 ``hub/state/``)::

@@ -22,7 +22,7 @@ SOURCE = REPO / "exercises" / "source"
 ARTIFACTS = REPO / "test-artifacts" / "hub"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 ASSIGNMENT = "ps1_sigmoid_bce"
-UNRELEASED = "ps2_gradient_descent"  # generated, never released
+UNRELEASED = "ps2_gradient_descent"  # never generated nor released
 
 sys.path.insert(0, str(REPO / "hub"))
 sys.path.insert(0, str(REPO / "tests" / "browser"))
@@ -135,6 +135,8 @@ def press_formgrader_button(page, row, column, done_message):
     page.locator(f"tr:has-text('{row}') td.{column} a").click()
     dialog = page.locator("#success-modal, #error-modal")
     dialog.wait_for(timeout=180_000)
+    page.wait_for_function(  # faded in (for the screenshot)
+        "() => getComputedStyle(document.querySelector('.modal')).opacity === '1'")
     text = dialog.inner_text()
     ok = dialog.get_attribute("id") == "success-modal"
     shot(page, f"step4-formgrader-{column}-{row}")

@@ -167,7 +167,7 @@ def test_3_learner_cannot_read_others_work_sources_or_gradebook(hub, sessions):
         assert answer.status in (403, 404), (owner, answer.status, page.url)
         assert not urlparse(page.url).path.startswith(f"/user/{owner}/"), page.url
         assert f"{ASSIGNMENT}.ipynb" not in page.inner_text("body")
-    shot(page, "step3-bob-cannot-open-alice")
+        shot(page, f"step3-bob-cannot-open-{owner}")
     answer = page.goto(f"{hub['url']}/user/bob/api/contents/..%2Falice")
     assert answer.status in (400, 403, 404), answer.status
     page.close()
