@@ -143,6 +143,7 @@ def test_3_learner_cannot_read_others_work_sources_or_gradebook(hub, sessions):
     private = [
         handed_in,
         submission / "timestamp.txt",
+        submission / "submission_secret.txt",  # would give away the name of her feedback
         state / "home" / "alice" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
         state / "course" / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
         state / "course" / "gradebook.db",
