@@ -117,11 +117,19 @@ def lab(page):
 
 
 def open_assignments(page):
-    """The *Assignments* tab (Nbgrader > Assignment List), its lists loaded afresh."""
-    page.click(".lm-MenuBar-itemLabel:text-is('Nbgrader')")
-    page.click(".lm-Menu-itemLabel:text-is('Assignment List')")
-    page.wait_for_selector("#released_assignments_list", timeout=60_000)
-    page.click("#refresh_assignments_list")
+    """The *Assignments* tab (Nbgrader > Assignment List), its lists loaded afresh.
+
+    The menu opens the tab (which loads its lists) or brings it to the front
+    (then its refresh button reloads them); either way the lists' answer from
+    the server is awaited, then the end of their loading.
+    """
+    opened = page.locator("#released_assignments_list").count() > 0
+    with page.expect_response(lambda answer: "/assignments?course_id=" in answer.url,
+                              timeout=60_000):
+        page.click(".lm-MenuBar-itemLabel:text-is('Nbgrader')")
+        page.click(".lm-Menu-itemLabel:text-is('Assignment List')")
+        if opened:
+            page.click("#refresh_assignments_list")
     page.wait_for_selector("#released_assignments_list_loading", state="hidden", timeout=60_000)
     return page
 
@@ -136,7 +144,8 @@ def press_formgrader_button(page, row, column, done_message):
     dialog = page.locator("#success-modal, #error-modal")
     dialog.wait_for(timeout=180_000)
     page.wait_for_function(  # faded in (for the screenshot)
-        "() => getComputedStyle(document.querySelector('.modal')).opacity === '1'")
+        "() => getComputedStyle(document.querySelector("
+        "'#success-modal, #error-modal')).opacity === '1'")
     text = dialog.inner_text()
     ok = dialog.get_attribute("id") == "success-modal"
     shot(page, f"step4-formgrader-{column}-{row}")
