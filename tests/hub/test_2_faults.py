@@ -1,6 +1,6 @@
 """Bad input and faults on the course hub: each gets a clear message and no work is lost.
 
-Runs after the journey (``test_journey.py``), on the same hub: ``carol`` has
+Runs after the journey (``test_1_journey.py``), on the same hub: ``carol`` has
 fetched and submitted ``ps1_sigmoid_bce`` late; ``dave`` is in no course.
 """
 
