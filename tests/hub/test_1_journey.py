@@ -280,7 +280,7 @@ def test_6_late_submission_is_penalised(hub, sessions):
            f"cd {hub['state']}/course && nbgrader db assignment add {ASSIGNMENT} "
            f"--duedate='{due} UTC'")
     submit(page, 1)
-    shot(page, "step6-carol-3-submitted")
+    shot(page, "step6-carol-2-submitted-late")
     launch(env, "instructor", "collect", ASSIGNMENT)
     graded = launch(env, "instructor", "autograde", ASSIGNMENT)
     # The formgrader's grades of record are current: the command line skips them.
