@@ -5,7 +5,7 @@ browser context per account (``conftest.sessions``); each leaves screenshots in
 ``test-artifacts/hub/``. Learner ``alice`` hands in correct solutions, ``bob``
 a ``sigmoid`` that overflows at the tails (and submits twice), ``carol``
 submits after the due date. The instructor grades from the formgrader's
-buttons, and the command-line path (``make hub-autograde``) must agree.
+buttons, and the command-line path (what ``make hub-autograde`` runs) must agree.
 """
 
 import json
@@ -139,7 +139,7 @@ def test_3_learner_cannot_read_others_work_sources_or_gradebook(hub, sessions):
     # alice opens her own submission and the instructor reads it (the controls) ...
     assert as_account("alice", "cat", str(handed_in)).returncode == 0
     assert as_account(INSTRUCTOR, "cat", str(handed_in)).returncode == 0
-    # ... bob, knowing its exact path, can neither read it, list it, nor move it away.
+    # ... bob, knowing its exact path, can neither read, list, move nor write into it.
     private = [
         handed_in,
         submission / "timestamp.txt",
@@ -184,9 +184,9 @@ def autograded_maximum():
 def test_4_instructor_grades_from_the_formgrader_as_from_make(hub, sessions):
     """Collect, Autograde, Generate and Release Feedback pressed in the formgrader.
 
-    The command-line path then regrades the same submissions (``make
-    hub-autograde`` with ``--force``): the gradebook must hold the same points
-    and the same grade-of-record rows.
+    The command-line path then regrades the same submissions (``hub/launch.py
+    instructor autograde --force``, what ``make hub-autograde`` runs): the
+    gradebook must hold the same points and the same grade-of-record rows.
     """
     page = lab(sessions[INSTRUCTOR])
     page.click(".lm-MenuBar-itemLabel:text-is('Nbgrader')")
