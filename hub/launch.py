@@ -5,14 +5,16 @@ Usage (as root, from the repository root)::
     python hub/launch.py setup [--release NAME ...]   accounts, folders, course, configs
     python hub/launch.py run                            JupyterHub in the foreground
     python hub/launch.py instructor STEP [NAME]        a course step as the instructor
-    python hub/launch.py clean                          stop nothing; remove users and state
+        (autograde also takes tools.autograde's --student ID ... and --force)
+    python hub/launch.py clean                          stop nothing; remove users, group, state
 
 Everything the hub writes lies under one folder, ``$HUB_STATE`` (default
 ``hub/state/``)::
 
     accounts.txt      the demo accounts' passwords (root only)
     hub/              JupyterHub's database and cookie secret (root only)
-    exchange/         nbgrader's exchange, writable by everyone as nbgrader documents
+    exchange/         nbgrader's exchange, writable by everyone as nbgrader documents;
+                      its inbound folder denies the learners' group every submission
     course/           the course folder: sources, gradebook, submissions (instructor only)
     home/<user>/      each account's home (its owner only)
     jupyter/<role>/   the Jupyter configuration of learners and of the instructor
@@ -22,6 +24,7 @@ Ports (loopback only): ``HUB_PORT`` (8000, the address to open), ``HUB_API_PORT`
 """
 
 import argparse
+import grp
 import json
 import os
 import pwd
@@ -37,8 +40,10 @@ sys.path.insert(0, str(HERE))
 
 from accounts import (  # noqa: E402
     ALL_USERS,
+    COURSE_ID,
     INSTRUCTOR,
     LEARNERS,
+    LEARNERS_GROUP,
     MARK,
     OUTSIDER,
 )
@@ -129,6 +134,57 @@ def create_accounts(state):
     return passwords
 
 
+def group_members(name):
+    """The members of the system group ``name``, or ``None`` when there is no such group."""
+    try:
+        return set(grp.getgrnam(name).gr_mem)
+    except KeyError:
+        return None
+
+
+def create_learners_group():
+    """The system group ``LEARNERS_GROUP`` holding exactly the demo learners."""
+    members = group_members(LEARNERS_GROUP)
+    if members is None:
+        subprocess.run(["groupadd", "--system", LEARNERS_GROUP], check=True)
+    elif not members <= set(ALL_USERS):
+        raise SystemExit(f"a system group {LEARNERS_GROUP!r} exists with members who are not "
+                         "demo accounts of this hub; remove it or change hub/accounts.py")
+    subprocess.run(["gpasswd", "--members", ",".join(LEARNERS), LEARNERS_GROUP], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def make_inbound(state):
+    """The course's folders in the exchange, the instructor's, as ``nbgrader release`` makes them.
+
+    ``<course>/inbound/`` has nbgrader's mode (0733 with setgid: learners may
+    create a submission there but not list it) and, in addition, the sticky bit
+    (only a submission's owner or the instructor may rename or remove it) and a
+    default ACL entry that denies ``LEARNERS_GROUP`` everything. nbgrader makes
+    each submission readable by all (files 0444, its folder 0777), so its random
+    name is all that hides it; every file and folder created in ``inbound/``
+    inherits the ACL entry, which holds for every member of the group other than
+    the owner: a learner opens their own submission, never another's, even with
+    its exact path. The instructor, in no such group, reads them all.
+    """
+    course = state / "exchange" / COURSE_ID
+    inbound = course / "inbound"
+    inbound.mkdir(parents=True, exist_ok=True)
+    entry = pwd.getpwnam(INSTRUCTOR)
+    for path, mode in ((course, 0o755), (inbound, 0o3733)):
+        os.chown(path, entry.pw_uid, entry.pw_gid)
+        os.chmod(path, mode)
+    if shutil.which("setfacl") is None:
+        raise SystemExit("setfacl is missing (it protects the submissions in the exchange): "
+                         "apt-get install acl")
+    done = subprocess.run(
+        ["setfacl", "--modify", f"d:u::rwx,d:g::r-x,d:o::r-x,d:g:{LEARNERS_GROUP}:---",
+         str(inbound)], capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"cannot set the exchange's access list (does the file system of "
+                         f"{inbound} support POSIX ACLs?): {done.stderr.strip()}")
+
+
 def read_accounts(state):
     """``{user: password}`` from ``accounts.txt``."""
     pairs = (line.split() for line in (state / "accounts.txt").read_text().splitlines())
@@ -180,12 +236,13 @@ def as_instructor(args, cwd, check=True, **kwargs):
 
 
 def as_user(name, args, cwd, check=True, **kwargs):
-    """Run ``args`` as the demo account ``name``, the virtual environment on ``PATH``."""
+    """Run ``args`` as the demo account ``name`` (its groups, as its server has them)."""
     entry = pwd.getpwnam(name)
     env = {"HOME": entry.pw_dir, "USER": name, "LANG": "C.UTF-8",
            "PATH": f"{VENV_BIN}:/usr/local/bin:/usr/bin:/bin"}
     return subprocess.run(args, cwd=cwd, env=env, user=entry.pw_uid, group=entry.pw_gid,
-                          extra_groups=[], check=check, **kwargs)
+                          extra_groups=os.getgrouplist(name, entry.pw_gid), check=check,
+                          **kwargs)
 
 
 def prepare_course(state, release, generate=None):
@@ -204,7 +261,9 @@ def prepare_course(state, release, generate=None):
     exchange = state / "exchange"
     exchange.mkdir(exist_ok=True)
     os.chmod(exchange, 0o777)  # nbgrader's documented permissions: everyone writes here
-    names = generate or sorted(p.name for p in (course / "source").iterdir() if p.is_dir())
+    make_inbound(state)
+    names = generate if generate is not None else sorted(
+        p.name for p in (course / "source").iterdir() if p.is_dir())
     steps = [("generate", [n for n in names if n not in release]), ("release", release)]
     for step, some in steps:
         if some:
@@ -233,6 +292,7 @@ def setup(release, generate=None):
     (state / "hub").mkdir(exist_ok=True)
     os.chmod(state / "hub", 0o700)
     create_accounts(state)
+    create_learners_group()
     open_the_way()
     write_jupyter_configs(state)
     prepare_course(state, release, generate)
@@ -263,15 +323,20 @@ def run():
     os.execve(hub_command()[0], hub_command(), env)
 
 
-def instructor(step, assignment):
-    """A course step run as the instructor in the hub's course folder."""
+def instructor(step, assignment, students=None, force=False):
+    """A course step run as the instructor in the hub's course folder.
+
+    ``students`` and ``force`` are ``tools.autograde``'s ``--student`` and ``--force``.
+    """
     require_root(f"make hub-{step}")
     course = state_dir() / "course"
     open_the_way()
     if step == "autograde":
         args = [str(VENV_BIN / "python"), "-m", "tools.autograde", "--course", str(course)]
-        return as_instructor(args + (["--assignment", assignment] if assignment else []),
-                             cwd=EXERCISES, check=False).returncode
+        args += ["--assignment", assignment] if assignment else []
+        args += ["--student", *students] if students else []
+        args += ["--force"] if force else []
+        return as_instructor(args, cwd=EXERCISES, check=False).returncode
     return course_step(step, [assignment], check=False).returncode
 
 
@@ -281,6 +346,10 @@ def remove_users():
             subprocess.run(["pkill", "-KILL", "-u", name], check=False)
             subprocess.run(["userdel", name], check=True)
             print(f"removed the demo account {name}")
+    members = group_members(LEARNERS_GROUP)
+    if members is not None and members <= set(ALL_USERS):
+        subprocess.run(["groupdel", LEARNERS_GROUP], check=True)
+        print(f"removed the learners' group {LEARNERS_GROUP}")
 
 
 def clean():
@@ -299,11 +368,13 @@ def main(argv=None):
     p.add_argument("--release", nargs="*", default=None,
                    help="assignments to release (default: all)")
     p.add_argument("--generate", nargs="*", default=None,
-                   help="assignments to generate (default: all)")
+                   help="assignments to generate (default: all; none if given no name)")
     sub.add_parser("run")
     p = sub.add_parser("instructor")
     p.add_argument("step", choices=["release", "collect", "autograde", "feedback"])
     p.add_argument("assignment", nargs="?")
+    p.add_argument("--student", nargs="+", help="autograde: only these students")
+    p.add_argument("--force", action="store_true", help="autograde: regrade unchanged ones too")
     sub.add_parser("clean")
     p = sub.add_parser("as", help="run a command as a demo account, in its home")
     p.add_argument("user", choices=ALL_USERS)
@@ -320,7 +391,7 @@ def main(argv=None):
     if args.command == "instructor":
         if args.step != "autograde" and not args.assignment:
             raise SystemExit(f"make hub-{args.step} needs ASSIGNMENT=<name>")
-        return instructor(args.step, args.assignment)
+        return instructor(args.step, args.assignment, args.student, args.force)
     if args.command == "clean":
         clean()
     if args.command == "as":

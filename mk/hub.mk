@@ -29,8 +29,9 @@ hub-release hub-collect hub-feedback: $(STAMP)
 hub-autograde: $(STAMP)
 	$(HUB_LAUNCH) instructor autograde $(ASSIGNMENT)
 
-# The learner's journey in Chromium on a hub of its own (free ports, temporary state).
-# Not yet part of `make test`: on a loaded 2-core machine it takes 10-15 minutes, over the
-# 5-minute budget (most of it single-user servers starting and nbgrader's Validate).
+# The learner's journey in Chromium on a hub of its own (free ports, temporary state),
+# then the bad-input and fault tests on the same hub. Needs root, Debian's chromium and acl.
 test-hub: $(STAMP) $(PROXY_BIN)
 	$(PYTEST) -p no:xdist -p no:cacheprovider tests/hub
+
+test: test-hub

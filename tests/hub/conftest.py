@@ -12,21 +12,22 @@ from pathlib import Path
 
 import pytest
 from hub_site import (
+    ALL_USERS,
     ARTIFACTS,
     ASSIGNMENT,
     CHROMIUM,
     CHROMIUM_ARGS,
-    UNRELEASED,
     hub_env,
     launch,
     start_hub,
+    start_logging_in,
     stop_hub,
 )
 
 
 @pytest.fixture(scope="session")
 def hub():
-    """``(url, env, passwords)`` of a fresh hub with ``ps1_sigmoid_bce`` released."""
+    """A fresh hub, no assignment generated yet: ``{url, env, state, passwords, log, proc}``."""
     if os.geteuid() != 0:
         pytest.fail("the hub test needs root (make hub creates system accounts); run it as root",
                     pytrace=False)
@@ -39,7 +40,8 @@ def hub():
     log = open(ARTIFACTS / "hub.log", "w")
     info = {}
     try:
-        launch(env, "setup", "--release", ASSIGNMENT, "--generate", ASSIGNMENT, UNRELEASED)
+        # The assignment is released once the servers are starting (``sessions``).
+        launch(env, "setup", "--release", "--generate")
         info["proc"], url = start_hub(env, log)
         passwords = dict(line.split() for line in
                          (state / "state" / "accounts.txt").read_text().splitlines())
@@ -66,3 +68,19 @@ def browser():
                                              args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def sessions(hub, browser):
+    """``{user: page}``: one logged-in browser context per account, kept for every test.
+
+    All the accounts log in at once, so their servers start side by side; meanwhile
+    the instructor releases ``ps1_sigmoid_bce`` (``make hub-release``), and
+    ``ps2_gradient_descent`` stays unreleased.
+    """
+    pages = {user: start_logging_in(browser, hub["url"], user, hub["passwords"][user])
+             for user in ALL_USERS}
+    launch(hub["env"], "instructor", "release", ASSIGNMENT)
+    yield pages
+    for page in pages.values():
+        page.context.close()

@@ -22,11 +22,11 @@ SOURCE = REPO / "exercises" / "source"
 ARTIFACTS = REPO / "test-artifacts" / "hub"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 ASSIGNMENT = "ps1_sigmoid_bce"
-UNRELEASED = "ps2_gradient_descent"  # generated, never released
+UNRELEASED = "ps2_gradient_descent"  # never generated nor released
 
 sys.path.insert(0, str(REPO / "hub"))
 sys.path.insert(0, str(REPO / "tests" / "browser"))
-from accounts import INSTRUCTOR, LEARNERS, OUTSIDER  # noqa: E402,F401
+from accounts import ALL_USERS, INSTRUCTOR, LEARNERS, OUTSIDER  # noqa: E402,F401
 from book_site import CHROMIUM_ARGS  # noqa: E402,F401
 
 
@@ -94,24 +94,72 @@ def solutions(assignment=ASSIGNMENT):
     return found
 
 
-def log_in(context, url, user, password):
-    """A page of ``user``'s JupyterLab, logged in through the hub's login form (PAM)."""
+def start_logging_in(browser, url, user, password):
+    """A context and page for ``user``, the hub's login form sent without waiting.
+
+    The hub starts the account's server on login; the browser goes on to its
+    JupyterLab by itself while the caller logs in the next account, so every
+    server starts at once. ``lab`` waits for the page to be ready.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(f"{url}/hub/login")
     page.fill("#username_input", user)
     page.fill("#password_input", password)
-    page.click("#login_submit")
+    page.click("#login_submit", no_wait_after=True)
+    return page
+
+
+def lab(page):
+    """``page`` once JupyterLab is shown (its server may still be starting)."""
     page.wait_for_selector(".jp-LabShell", timeout=150_000)
     return page
 
 
 def open_assignments(page):
-    """The *Assignments* tab (Nbgrader > Assignment List), once its lists are loaded."""
-    page.click(".lm-MenuBar-itemLabel:text-is('Nbgrader')")
-    page.click(".lm-Menu-itemLabel:text-is('Assignment List')")
-    page.wait_for_selector("#released_assignments_list", timeout=60_000)
+    """The *Assignments* tab (Nbgrader > Assignment List), its lists loaded afresh.
+
+    The menu opens the tab (which loads its lists) or brings it to the front
+    (then its refresh button reloads them); either way the lists' answer from
+    the server is awaited, then the end of their loading.
+    """
+    opened = page.locator("#released_assignments_list").count() > 0
+    with page.expect_response(lambda answer: "/assignments?course_id=" in answer.url,
+                              timeout=60_000):
+        page.click(".lm-MenuBar-itemLabel:text-is('Nbgrader')")
+        page.click(".lm-Menu-itemLabel:text-is('Assignment List')")
+        if opened:
+            page.click("#refresh_assignments_list")
     page.wait_for_selector("#released_assignments_list_loading", state="hidden", timeout=60_000)
     return page
+
+
+def press_formgrader_button(page, row, column, done_message):
+    """Click the formgrader's button in ``column`` of table row ``row``; its dialog's text.
+
+    The formgrader answers each action with a dialog: ``#success-modal`` or
+    ``#error-modal`` (with nbgrader's log). The dialog is closed before returning.
+    """
+    page.locator(f"tr:has-text('{row}') td.{column} a").click()
+    dialog = page.locator("#success-modal, #error-modal")
+    dialog.wait_for(timeout=180_000)
+    page.wait_for_function(  # faded in (for the screenshot)
+        "() => getComputedStyle(document.querySelector("
+        "'#success-modal, #error-modal')).opacity === '1'")
+    text = dialog.inner_text()
+    ok = dialog.get_attribute("id") == "success-modal"
+    shot(page, f"step4-formgrader-{column}-{row}")
+    dialog.locator("button.close").last.click()
+    dialog.wait_for(state="detached")
+    assert ok and done_message in text, text[:3000]
+    return text
+
+
+def as_account(user, *program, input_text=None):
+    """``program`` run as the system account ``user`` with its groups (``setpriv``)."""
+    return subprocess.run(["setpriv", f"--reuid={user}", f"--regid={user}", "--init-groups",
+                           "--", *program], input=input_text, capture_output=True, text=True,
+                          timeout=60)
 
 
 def shot(page, name):

@@ -1,6 +1,6 @@
 """Bad input and faults on the course hub: each gets a clear message and no work is lost.
 
-Runs after the journey (``test_journey.py``), on the same hub: ``carol`` has
+Runs after the journey (``test_1_journey.py``), on the same hub: ``carol`` has
 fetched and submitted ``ps1_sigmoid_bce`` late; ``dave`` is in no course.
 """
 
@@ -14,8 +14,8 @@ import pytest
 from hub_site import (
     ASSIGNMENT,
     UNRELEASED,
+    lab,
     launch,
-    log_in,
     shot,
     start_hub,
     stop_hub,
@@ -41,11 +41,8 @@ def call(page, hub, user, action, assignment=None):
 
 
 @pytest.fixture(scope="module")
-def carol(hub, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = log_in(context, hub["url"], "carol", hub["passwords"]["carol"])
-    yield page
-    context.close()
+def carol(sessions):
+    return lab(sessions["carol"])
 
 
 def inbound(hub, user):
@@ -97,14 +94,15 @@ def test_submitting_an_unreleased_assignment_is_refused(hub, carol):
     assert (folder / f"{UNRELEASED}.ipynb").is_file()
 
 
-def test_a_learner_not_in_the_course_sees_no_course_and_cannot_submit(hub, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = log_in(context, hub["url"], "dave", hub["passwords"]["dave"])
+def test_a_learner_not_in_the_course_sees_no_course_and_cannot_submit(hub, sessions):
+    page = lab(sessions["dave"])
     status, courses = call(page, hub, "dave", "courses")
     assert status == 200 and courses["value"] == [], courses
     page.click(".lm-MenuBar-itemLabel:text-is('Nbgrader')")
     page.click(".lm-Menu-itemLabel:text-is('Assignment List')")
-    page.wait_for_timeout(5000)
+    page.wait_for_function("() => document.body.innerText.includes('No courses found.')",
+                           timeout=60_000)
+    assert not page.locator("#released_assignments_list .list_item").count()
     shot(page, "fault-outsider-assignments")
     home = Path(hub["state"]) / "home" / "dave"
     folder = home / ASSIGNMENT
@@ -116,7 +114,6 @@ def test_a_learner_not_in_the_course_sees_no_course_and_cannot_submit(hub, brows
     status, answer = call(page, hub, "dave", "assignments/submit", ASSIGNMENT)
     assert answer["success"] is False and "You do not have access to this course" in answer["value"]
     assert not inbound(hub, "dave")
-    context.close()
 
 
 def test_hub_restart_between_submit_and_collect_loses_nothing(hub, carol):
