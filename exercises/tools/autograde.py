@@ -183,7 +183,9 @@ class Batch:
         if assignment not in self.packages:
             data = retrying(self.wait, assignment_package, self.course, self.api.coursedir.db_url,
                             self.api.coursedir.course_id, assignment)
-            self.packages[assignment] = self.client.scatter(data, broadcast=True, hash=False)
+            # sent with every task (not scattered once): a task whose lane died can always
+            # be run again elsewhere, whichever workers are gone
+            self.packages[assignment] = data
         return self.packages[assignment]
 
     def fill(self, completed):
@@ -311,6 +313,7 @@ def main(argv=None):
             with lanes_client(args.lanes, args.scheduler) as (client, where):
                 print(f"grading {len(todo)} submission(s) on {where}", flush=True)
                 seconds, more = grade_batch(api, course, client, todo, args.db_wait)
+            scratch.remove_stale()  # the folders of the local lanes, ended with their cluster
             failed += more
         shown = [args.assignment] if args.assignment else names
         table = retrying(args.db_wait, score_table, api, shown)

@@ -17,11 +17,24 @@ class DatabaseUnavailable(RuntimeError):
 
 
 def _unreachable(exc):
+    """Whether ``exc`` (or an error it was raised from) says the database did not answer.
+
+    nbgrader re-raises the driver's errors as its own (``InvalidEntry``), so the
+    whole chain of causes is read.
+    """
     from sqlalchemy.exc import DBAPIError
 
-    return isinstance(exc, DBAPIError) and (
-        exc.connection_invalidated or type(exc).__name__ in ("OperationalError",
-                                                             "InterfaceError"))
+    seen = 0
+    while exc is not None and seen < 20:
+        if isinstance(exc, DBAPIError) and (
+                exc.connection_invalidated
+                or type(exc).__name__ in ("OperationalError", "InterfaceError")):
+            return True
+        if type(exc).__module__.startswith("psycopg") and \
+                type(exc).__name__ in ("OperationalError", "InterfaceError"):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 def retrying(seconds, action, *args, sleep=time.sleep, **kwargs):
@@ -42,7 +55,7 @@ def retrying(seconds, action, *args, sleep=time.sleep, **kwargs):
                 raise
             left = deadline - time.monotonic()
             if left <= 0:
-                first = (str(exc.orig) if getattr(exc, "orig", None) else str(exc)).strip()
+                first = str(exc).strip()
                 first = first.splitlines()[0] if first else type(exc).__name__
                 raise DatabaseUnavailable(
                     f"the gradebook's database did not answer for {seconds:g} s "

@@ -169,6 +169,12 @@ class DaskCluster:
             client.wait_for_workers(workers, timeout=180)
             self.address = client.scheduler.address
 
+    def kill(self, pid):
+        """SIGKILL the worker process ``pid`` (and reap it, as its machine would)."""
+        proc = next(p for p in self.workers if p.pid == pid)
+        proc.kill()
+        proc.wait(timeout=60)
+
     def close(self):
         for proc in reversed(self.procs):
             if proc.poll() is None:
