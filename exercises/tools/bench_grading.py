@@ -98,6 +98,7 @@ def _dask_cluster(course, workers, folder):
 
 def _run_sampled(argv, cwd, minutes=None):
     """Run ``argv``; ``(exit status, output, peak RSS in bytes)`` of that process alone."""
+    import signal
     import subprocess
     import threading
 
@@ -114,8 +115,12 @@ def _run_sampled(argv, cwd, minutes=None):
         with contextlib.suppress(psutil.Error):
             peak = max(peak, watched.memory_info().rss)
         if time.monotonic() > stop:
-            proc.terminate()
-            proc.wait(timeout=120)
+            proc.send_signal(signal.SIGINT)  # as Ctrl-C: the run closes its lanes
+            try:
+                proc.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
             break
         time.sleep(0.25)
     reader.join(timeout=30)
@@ -169,6 +174,9 @@ def main(argv=None):
             for proc in procs:
                 proc.terminate()
                 proc.wait(timeout=60)
+            from grading import scratch
+
+            scratch.remove_stale()  # what a stopped run's lanes left
         if args.queue_only:
             done = len(re.findall(r"^autograded ", text, re.M))
             print(f"{len(subs)} submissions queued on {where}: coordinator's peak memory "
