@@ -211,8 +211,9 @@ def main(argv=None):
                       f"{statistics.median(values):6.2f} s  p95 {percentile(values, 0.95):6.2f} s")
     for problem in problems:
         print(f"PROBLEM: {problem}", file=sys.stderr)
-    if status and not problems:
-        print(text[-3000:], file=sys.stderr)
+    if status:
+        causes = [line for line in text.splitlines() if line.startswith(("NOT GRADED", "make "))]
+        print("\n".join(causes[:20]) or text[-3000:], file=sys.stderr)
     return 1 if problems or status else 0
 
 
