@@ -1,6 +1,6 @@
 """Fixtures of the grading-at-scale tests: one batch of submissions, its reference grades.
 
-The batch (``BATCH``) holds honest, mistaken and attacking submissions of
+The batch (``scale_course.BATCH``) holds honest, mistaken and attacking submissions of
 ``ps1_sigmoid_bce``, a hanging one first. ``reference`` grades it once on
 SQLite with one lane; every other run (two lanes, a Dask cluster, PostgreSQL,
 runs hit by faults) must give the same ``grades.csv``.
@@ -16,7 +16,7 @@ for path in (HERE.parents[1] / "exercises", HERE.parent / "grading", HERE):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from scale_course import BATCH, ScaleCourse  # noqa: E402
+from scale_course import ScaleCourse  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -48,5 +48,3 @@ def postgres():
     yield server
     server.close()
 
-
-__all__ = ["BATCH"]
