@@ -16,6 +16,7 @@ machine, the course folder.
 """
 
 import copy
+import json
 import os
 import shutil
 import socket
@@ -101,7 +102,7 @@ def _read_back(root, package, student):
                     "cause": entry["cause"] if entry else "the grade of record did not run"}
         submission = gb.find_submission(assignment, student)
         out = {"status": gradebook.GRADED, "grades": [], "comments": [], "penalties": [],
-               "flags": _flags_text(entry), "digest": entry["digest"],
+               "flags": json.dumps(entry["flags"]), "digest": entry["digest"],
                "timestamp": submission.timestamp.isoformat() if submission.timestamp else None}
         for nb in submission.notebooks:
             out["grades"] += [[nb.name, g.name, g.auto_score, bool(g.needs_manual_grade)]
@@ -109,12 +110,6 @@ def _read_back(root, package, student):
             out["comments"] += [[nb.name, c.name, c.auto_comment] for c in nb.comments]
             out["penalties"].append([nb.name, nb.late_submission_penalty])
     return out
-
-
-def _flags_text(entry):
-    import json
-
-    return json.dumps(entry["flags"])
 
 
 def grade(package, job):
