@@ -23,7 +23,8 @@ help:
 	@echo "make bench  course_lib against scikit-learn, printed as a table"
 	@echo "make pdf    the book as one PDF through LaTeX (_build/latex/book.pdf)"
 	@echo "make assignments | release | collect | zip-collect | autograde | feedback | grades"
-	@echo "make bench-grading [N=2]  time make autograde per submission and per stage"
+	@echo "make bench-grading [N=2] [LANES=n | DASK=1]  time make autograde per submission,"
+	@echo "            per stage and per batch"
 
 # One line saying what is needed and what was found when an interpreter is missing or too old.
 # Usage: $(call check_python,<interpreter>)

@@ -1,10 +1,13 @@
 # Graded exercises (nbgrader course in exercises/; see exercises/README.md).
 # ASSIGNMENT=<name> limits a step to one assignment; make autograde also takes
-# STUDENT="<id> ..." and FORCE=1 (regrade unchanged submissions, e.g. after changing a check).
+# STUDENT="<id> ..." and FORCE=1 (regrade unchanged submissions, e.g. after changing a check),
+# LANES=<n> (local grading lanes; default one per core) and, from the environment,
+# GRADING_SCHEDULER=tcp://host:8786 (a Dask cluster's workers grade; exercises/README.md).
 .PHONY: assignments release-notebooks release collect zip-collect autograde feedback grades
 
 EXERCISE_ARGS = $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))
-AUTOGRADE_ARGS = $(if $(STUDENT),--student $(STUDENT)) $(if $(FORCE),--force)
+AUTOGRADE_ARGS = $(if $(STUDENT),--student $(STUDENT)) $(if $(FORCE),--force) \
+	$(if $(LANES),--lanes $(LANES))
 
 # Release versions of the notebooks, and a check that sources pass and releases fail.
 assignments: $(STAMP)

@@ -10,7 +10,11 @@ same transaction as the points, so:
 
 * :func:`begin` first sets every autograded test cell to 0 and "needs manual
   grade" and the row to *not graded* ("grading did not finish"), and commits;
-* :func:`write` sets the points and the row to *graded* in one commit.
+* :func:`write` sets the points and the row to *graded* in one commit;
+* :func:`write_outcome` does the same with what a grading lane returned
+  (``tools/lane.py``): a lane grades against a scratch gradebook of its own,
+  and the coordinating process copies its grades, comments and ledger row
+  into the course's gradebook, in one commit.
 
 A run that is killed in between leaves 0, "needs manual grade" and *not
 graded*: nothing but a finished grade of record ever shows as points, and the
@@ -23,7 +27,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Column, MetaData, String, Table, Text, select
 
-__all__ = ["GRADED", "NOT_GRADED", "begin", "ledger", "mark_not_graded", "write"]
+__all__ = ["GRADED", "NOT_GRADED", "begin", "ledger", "mark_not_graded", "write", "write_outcome"]
 
 GRADED = "graded"
 NOT_GRADED = "not graded"
@@ -165,3 +169,37 @@ def write(gb, assignment, student, notebook, verdicts, homes, digest, general=()
             flags=json.dumps(flags))
     gb.db.commit()
     return scores
+
+
+def write_outcome(gb, assignment, student, outcome, digest):
+    """Copy a lane's grade of record into the gradebook and mark it *graded*, in one commit.
+
+    Parameters
+    ----------
+    outcome : dict
+        What :func:`tools.lane.grade` returned for a graded submission:
+        ``grades`` (``[notebook, cell, auto_score, needs_manual_grade]``),
+        ``comments`` (``[notebook, cell, auto_comment]``), ``penalties``
+        (``[notebook, late_submission_penalty]``), ``timestamp`` (ISO text or
+        ``None``) and ``flags`` (JSON text).
+    digest : str
+        SHA-256 of the submitted files that were graded.
+
+    A grade keeps needing a manual grade when the instructor already gave one,
+    as nbgrader's own autograde does.
+    """
+    submission = _submission(gb, assignment, student)
+    if outcome.get("timestamp"):
+        submission.timestamp = datetime.fromisoformat(outcome["timestamp"])
+    for notebook, name, score, manual in outcome["grades"]:
+        grade = gb.find_grade(name, notebook, assignment, student)
+        grade.auto_score = score
+        grade.needs_manual_grade = bool(manual) or grade.manual_score is not None
+    for notebook, name, text in outcome["comments"]:
+        gb.find_comment(name, notebook, assignment, student).auto_comment = text
+    for notebook, penalty in outcome["penalties"]:
+        gb.find_submission_notebook(notebook, assignment, student).late_submission_penalty = \
+            penalty
+    _upsert(gb, assignment, student, status=GRADED, cause=None, digest=digest,
+            flags=outcome["flags"])
+    gb.db.commit()

@@ -202,22 +202,25 @@ class Judged:
     seconds: float = 0.0
 
 
-def judge_on_disk(root, assignment, student, notebook, solution_ids, secret, limits=None):
+def judge_on_disk(root, assignment, student, notebook, solution_ids, secret, limits=None,
+                  hide=()):
     """Judge one submitted notebook (no gradebook): a :class:`Judged`.
+
+    The isolated process sees neither ``root`` nor the paths in ``hide``.
 
     Raises :class:`~.engine.GradingUnavailable` when the isolated process cannot start.
     """
     started = time.perf_counter()
     try:
         judged = _judge_on_disk(Path(root), assignment, student, notebook, solution_ids, secret,
-                                limits)
+                                limits, hide)
     finally:
         elapsed = time.perf_counter() - started
     judged.seconds = elapsed
     return judged
 
 
-def _judge_on_disk(root, assignment, student, notebook, solution_ids, secret, limits):
+def _judge_on_disk(root, assignment, student, notebook, solution_ids, secret, limits, hide):
     submitted = root / "submitted" / student / assignment / f"{notebook}.ipynb"
     source = root / "source" / assignment / f"{notebook}.ipynb"
     judged = Judged(notebook, [], [], {}, {})
@@ -234,7 +237,7 @@ def _judge_on_disk(root, assignment, student, notebook, solution_ids, secret, li
     setup, solutions = program(source_nb, submitted_nb, solution_ids)
     judged.homes = _homes(program(source_nb, source_nb, solution_ids)[1])
     result = grade_submission(setup, solutions, assignment, case_rng(secret, assignment, student),
-                              hide=[root], limits=limits or Limits())
+                              hide=[root, *hide], limits=limits or Limits())
     judged.verdicts, judged.isolation = result.verdicts, result.isolation
     return judged
 

@@ -64,15 +64,39 @@ def note_process(folder, pid):
     Path(folder, "process-group").write_text(str(int(pid)), encoding="ascii")
 
 
+def _launchers(folder):
+    """Process ids of the ``confine.py`` launchers started for ``folder`` (from ``/proc``).
+
+    A grader killed between starting a launcher and :func:`note_process` left no
+    ``process-group`` file; the launcher's command line names its folder.
+    """
+    needle = os.path.realpath(folder).encode() + b"/"
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(a.endswith(b"confine.py") for a in argv) and any(
+                a.startswith(needle) for a in argv):
+            found.append(int(entry.name))
+    return found
+
+
 def _end_group(folder):
+    groups = set()
     try:
         pgid = int(Path(folder, "process-group").read_text(encoding="ascii"))
-        cmdline = Path(f"/proc/{pgid}/cmdline").read_bytes()
+        if b"confine.py" in Path(f"/proc/{pgid}/cmdline").read_bytes():
+            groups.add(pgid)  # still the launcher we started, not a reused number
     except (OSError, ValueError):
-        return
-    if b"confine.py" in cmdline:  # still the launcher we started, not a reused number
+        pass
+    groups.update(_launchers(folder))
+    for group in groups:
         try:
-            os.killpg(pgid, 9)
+            os.killpg(group, 9)
         except OSError:
             pass
 

@@ -21,7 +21,7 @@ from nbformat.v4 import new_output
 from nbgrader import utils
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor, SaveAutoGrades
-from traitlets import Bool, Float, Integer, Unicode
+from traitlets import Bool, Float, Integer, List, Unicode
 from traitlets.config import Configurable
 from traitlets.utils.importstring import import_item
 
@@ -177,6 +177,8 @@ class GradeOfRecordSettings(Configurable):
 
     course_root = Unicode(help="The course folder (the one with source/ and submitted/).").tag(
         config=True)
+    hide = List(Unicode(), help="Further paths the isolated process must not see (a grading "
+                                "lane's course folder, beside its scratch copy).").tag(config=True)
     cpu_seconds = Integer(20, help="CPU time of one request of the isolated process.").tag(
         config=True)
     wall_seconds = Float(60.0, help="Wall-clock time of one request.").tag(config=True)
@@ -289,7 +291,7 @@ class BeginGradeOfRecord(NbGraderPreprocessor):
             kernelspec = json.loads(stored.kernelspec) if stored.kernelspec else None
         key = secret.read_or_create(secret.secret_path(root, db_url))
         future = _pool().submit(record.judge_on_disk, root, assignment, student, notebook,
-                                solution_ids, key, settings.limits())
+                                solution_ids, key, settings.limits(), hide=settings.hide)
         _PENDING[_key(resources)] = (future, digest, root)
         if self.start_kernel_early:
             course = CourseDirectory(parent=self)

@@ -1,38 +1,55 @@
 """Autograde every submission under ``submitted/<student>/<assignment>/`` (``make autograde``).
 
-In one Python process (nbgrader is imported once, its API called per submission):
+The submissions are graded in parallel lanes (``tools/cluster.py``): by
+default one local worker process per core (``--lanes``, ``LANES=``), or the
+workers of a Dask cluster on other machines (``--scheduler``,
+``GRADING_SCHEDULER=tcp://host:8786``). This process is the only one that
+talks to the gradebook:
 
 1. the grader's temporary folders left by a killed run are removed, and one
-   isolated process is started as a check: if it cannot start (the
-   environment is broken), the run stops with one line naming the cause and
-   changes nothing;
+   isolated process is started as a check (local lanes): if it cannot start
+   (the environment is broken), the run stops with one line naming the cause
+   and changes nothing;
 2. for each submission that is not *graded* with its current files (see
-   ``grading/gradebook.py``; ``--force`` regrades all): ``nbgrader autograde``
-   through the API. Its configuration makes the grade of record part of it
-   (``nbgrader_plugins.preprocessors``): the points are zeroed, the learner's
-   functions are judged in an isolated process while the kernel runs the
-   notebook for the feedback, and the verdicts are written. A submission whose
+   ``grading/gradebook.py``; ``--force`` regrades all), in order and with at
+   most two per lane in flight: its points are zeroed and it is marked *not
+   graded* (one commit), then its files are handed to a lane
+   (``tools/batch.py``, ``tools/lane.py``), which runs nbgrader's autograde with the grade of
+   record against a scratch gradebook of its own and returns plain data;
+3. when a lane returns, the autograded files are put in place and the grades,
+   comments and ledger row are written in one commit
+   (:func:`grading.gradebook.write_outcome`). A lane that dies writes
+   nothing; its submission is run again on another lane. A submission whose
    grading could not run is *not graded*, with the cause, and is tried again
-   by the next run;
-3. a table of every student's scores, read back from the gradebook.
+   by the next run; a killed run leaves the submissions it had started *not
+   graded* with 0 points, and the next run grades them;
+4. the database is waited for (``--db-wait`` seconds) when it does not
+   answer, or the run stops with one line; a progress line follows every
+   submission, and the run ends with a table of every student's scores.
 
 Usage::
 
     cd exercises && python -m tools.autograde [--assignment NAME] [--student ID ...] [--force]
+                                            [--lanes N] [--scheduler tcp://host:8786]
 """
 
 import argparse
+import os
 import sys
-import time
 import warnings
 from pathlib import Path
 
-from grading import gradebook, record, scratch
+from grading import gradebook, scratch
 from grading.intake import irregular_entries, submission_digest
 from grading.sandbox import GradingUnavailable, Limits, Session
-from nbgrader_plugins.preprocessors import discard_started_kernels
 
+from .batch import grade_batch, open_gradebook, refuse
+from .cluster import lanes_client
 from .course import COURSE, assignments, check, load_api, submissions
+from .database import DatabaseUnavailable, retrying
+
+#: Seconds the run waits for the gradebook's database to answer again before it stops.
+DB_WAIT_SECONDS = 120.0
 
 
 def preflight(course):
@@ -108,12 +125,44 @@ def print_table(table, names, seconds):
         )
 
 
+def _todo(api, course, pairs, force, wait):
+    """The pairs to grade (not *graded* with their current files), and the refused ones."""
+    def read_ledger():
+        with open_gradebook(api) as gb:
+            return gradebook.ledger(gb)
+
+    done = retrying(wait, read_ledger)
+    todo, failed = [], []
+    for student, assignment in pairs:
+        key = f"{student}/{assignment}"
+        folder = course / "submitted" / student / assignment
+        if irregular_entries(folder):  # refused before anything of it is copied
+            cause = retrying(wait, refuse, api, course, assignment, student)
+            failed.append(key)
+            print(f"NOT GRADED: {key}: {cause}", file=sys.stderr)
+            continue
+        entry = done.get((assignment, student))
+        if (not force and entry and entry["status"] == gradebook.GRADED
+                and entry["digest"] == submission_digest(folder)):
+            print(f"unchanged, skipped: {key}")
+            continue
+        todo.append((student, assignment))
+    return todo, failed
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assignment", help="only this assignment")
     parser.add_argument("--student", nargs="+", help="only these students")
     parser.add_argument("--force", action="store_true", help="regrade unchanged submissions too")
     parser.add_argument("--course", default=str(COURSE), help="course folder")
+    parser.add_argument("--lanes", type=int, default=None,
+                        help="local grading lanes (default: one per core)")
+    parser.add_argument("--scheduler", default=os.environ.get("GRADING_SCHEDULER") or None,
+                        help="a Dask scheduler's address (default: $GRADING_SCHEDULER); "
+                             "its workers grade instead of local lanes")
+    parser.add_argument("--db-wait", type=float, default=DB_WAIT_SECONDS,
+                        help="seconds to wait for the gradebook's database to answer again")
     args = parser.parse_args(argv)
     course = Path(args.course).resolve()
     names = assignments(course)
@@ -123,88 +172,33 @@ def main(argv=None):
     warnings.filterwarnings("ignore", module="sqlalchemy")
     warnings.filterwarnings("ignore", message=".*not in Session.*")
     scratch.remove_stale()
-    cause = preflight(course)
+    cause = None if args.scheduler else preflight(course)
     if cause:
         print(f"make autograde: cannot grade on this machine: {cause}", file=sys.stderr)
         return 2
     api = load_api(course)
     pairs = [(s, a) for s, a in submissions(course, args.assignment)
              if not args.student or s in args.student]
-    ensure_generated(api, course, sorted({a for _, a in pairs}))
-    from nbgrader.api import Gradebook
-
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
-        done = gradebook.ledger(gb)
-    seconds, failed = {}, []
-    for student, assignment in pairs:
-        key = f"{student}/{assignment}"
-        folder = course / "submitted" / student / assignment
-        irregular = irregular_entries(folder)
-        digest = None if irregular else submission_digest(folder)
-        entry = done.get((assignment, student))
-        if (not args.force and entry and entry["status"] == gradebook.GRADED
-                and entry["digest"] == digest):
-            print(f"unchanged, skipped: {key}")
-            continue
-        if irregular:  # refused before nbgrader copies anything of it
-            with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
-                cause = "refused: not regular files"
-                try:
-                    record.begin(gb, course, assignment, student)
-                except record.RefusedSubmission as exc:
-                    cause = str(exc)
-            failed.append(key)
-            print(f"NOT GRADED: {key}: {cause}", file=sys.stderr)
-            continue
-        started = time.perf_counter()
-        result = api.autograde(assignment, student, force=True, create=True)
-        seconds[key] = time.perf_counter() - started
-        discard_started_kernels()  # a kernel started early for a run that failed before it
-        with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
-            entry = gradebook.ledger(gb).get((assignment, student))
-            if not result.get("success") and (not entry or entry["status"] == gradebook.GRADED):
-                # nbgrader failed before the grade of record began: never keep an old grade
-                cause = f"nbgrader's autograde failed: {_last_line(result)}"
-                gradebook.mark_not_graded(gb, assignment, student, cause)
-                entry = gradebook.ledger(gb).get((assignment, student))
-        if not result.get("success") or not entry or entry["status"] != gradebook.GRADED:
-            failed.append(key)
-            cause = entry["cause"] if entry else "nbgrader failed"
-            print(f"NOT GRADED: {key}: {cause}", file=sys.stderr)
-            continue
-        from nbgrader_plugins.preprocessors import RECORD_SECONDS
-
-        own = RECORD_SECONDS.get((assignment, student), float("nan"))
-        print(f"autograded {key} in {seconds[key]:.2f} s "
-              f"(grade of record {own:.2f} s, concurrent with the kernel)")
-        print("    " + _summary(api, assignment, student, entry))
-    shown = [args.assignment] if args.assignment else names
-    print_table(score_table(api, shown), shown, seconds)
+    try:
+        retrying(args.db_wait, ensure_generated, api, course, sorted({a for _, a in pairs}))
+        todo, failed = _todo(api, course, pairs, args.force, args.db_wait)
+        seconds = {}
+        if todo:
+            with lanes_client(args.lanes, args.scheduler) as (client, where):
+                print(f"grading {len(todo)} submission(s) on {where}", flush=True)
+                seconds, more = grade_batch(api, course, client, todo, args.db_wait)
+            scratch.remove_stale()  # the folders of the local lanes, ended with their cluster
+            failed += more
+        shown = [args.assignment] if args.assignment else names
+        table = retrying(args.db_wait, score_table, api, shown)
+    except DatabaseUnavailable as exc:
+        print(f"make autograde: stopped: {exc}; the submissions in progress stay not graded "
+              "(0 points) and the next run grades them", file=sys.stderr)
+        return 3
+    print_table(table, shown, seconds)
     if not pairs:
         print("no submissions under exercises/submitted/<student>/<assignment>/")
     return 1 if failed else 0
-
-
-def _last_line(result):
-    """The last line of nbgrader's error (or log), for a one-line cause."""
-    text = (result.get("error") or result.get("log") or "no message").strip().splitlines()
-    return text[-1][:300] if text else "no message"
-
-
-def _summary(api, assignment, student, entry):
-    """``<assignment> <student>: 7 / 7 (grade of record)`` and the flags."""
-    from nbgrader.api import Gradebook
-
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
-        nb = gb.find_submission(assignment, student)
-        auto = sum(g.auto_score or 0.0 for n in nb.notebooks for g in n.grades
-                   if g.cell.cell_type == "code")
-        top = sum(g.max_score for n in nb.notebooks for g in n.grades
-                  if g.cell.cell_type == "code")
-    line = f"{assignment} {student}: {auto:g} / {top:g} (grade of record)"
-    reasons = [f"{f['function']}: {f['reason']}" if f.get("function") else f["reason"]
-               for f in entry["flags"]]
-    return line + (f"  FLAGGED: {'; '.join(reasons)}" if reasons else "")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,10 @@
+# Grading at course scale: local lanes, a Dask cluster of separate processes, PostgreSQL
+# (a throwaway server from Debian's postgresql package), and runs hit by faults.
+.PHONY: test-scale
+
+test-scale: $(STAMP)
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "PostgreSQL's server is missing: apt-get install postgresql"; exit 1; }
+	$(PYTEST) tests/scale
+
+test: test-scale
