@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import socket
+import subprocess
 import time
 import warnings
 from datetime import timedelta
@@ -30,6 +31,11 @@ from grading import gradebook, scratch
 from .course import COURSE
 
 __all__ = ["grade"]
+
+# A lane starts its processes (the kernel, the isolated judge) from a worker that runs
+# other threads; with vfork, a start failed now and then with "[Errno 14] Bad address"
+# (1 in 200 submissions under Dask). Python's documented switch makes it fork.
+subprocess._USE_VFORK = False
 
 _CONFIGS = {}
 
