@@ -7,10 +7,11 @@ first function returns 0), autogrades them in one batch exactly as
 and prints the median and 95th percentile of the time per submission and per
 stage: nbgrader's autograde with the grade of record inside it (the cost of a
 submission), and the grade of record's own time (it runs concurrently with the
-kernel); then the batch's submissions per minute and the coordinating
-process's peak memory (resident set, sampled). Every reference submission
-must get full marks and every mistaken one lose the first function's points,
-or the benchmark fails.
+kernel); then the batch's submissions per minute, the coordinating
+process's peak memory (resident set, sampled) and how many of the machine's
+cores were busy on average (all processes: what more lanes could still use).
+Every reference submission must get full marks and every mistaken one lose
+the first function's points, or the benchmark fails.
 
 ``--lanes`` sets the local lanes; ``--dask`` starts a Dask scheduler and
 ``--workers`` worker processes, each on its own as on separate machines, and
@@ -28,6 +29,7 @@ import argparse
 import contextlib
 import io
 import json
+import os
 import re
 import shutil
 import statistics
@@ -94,6 +96,15 @@ def _dask_cluster(course, workers, folder):
     with Client(scheduler_file=str(file), timeout="120s") as client:
         client.wait_for_workers(workers, timeout=300)
         return client.scheduler.address, procs
+
+
+def _busy_cores(before, after):
+    """Cores kept busy on average between two ``psutil.cpu_times()`` (all processes)."""
+    idle = ("idle", "iowait")
+    spent = {f: getattr(after, f) - getattr(before, f) for f in after._fields
+             if not f.startswith("guest")}  # Linux counts guest time in user time too
+    total = sum(spent.values())
+    return (total - sum(spent.get(f, 0.0) for f in idle)) / total * os.cpu_count() if total else 0.0
 
 
 def _run_sampled(argv, cwd, minutes=None):
@@ -167,9 +178,12 @@ def main(argv=None):
             command += ["--lanes", str(args.lanes)] if args.lanes else []
             where = f"{args.lanes or 'one per core'} local lane(s)"
         try:
-            started = time.perf_counter()
+            import psutil
+
+            before, started = psutil.cpu_times(), time.perf_counter()
             status, text, peak = _run_sampled(command, course, args.queue_only)
             batch = time.perf_counter() - started
+            busy = _busy_cores(before, psutil.cpu_times())
         finally:
             for proc in procs:
                 proc.terminate()
@@ -201,7 +215,8 @@ def main(argv=None):
                   f"(grade of record alone {record:.2f} s, concurrent with the kernel)")
         print(f"batch of {len(subs)} on {where}: {batch:.1f} s in all, "
               f"{len(subs) / batch * 60:.1f} submissions per minute (with start-up and the "
-              f"score table); coordinator's peak memory {peak / 2**20:.0f} MB")
+              f"score table); coordinator's peak memory {peak / 2**20:.0f} MB; the "
+              f"machine's cores busy {busy:.2f} of {os.cpu_count()} on average")
     for label, chosen in (("all", rows), ("reference", [r for r in rows
                                                        if r[1].startswith("ref")])):
         for stage, index in (("per submission", 2), ("grade of record", 3)):

@@ -14,7 +14,7 @@ class Progress:
     >>> p = Progress(4, clock=clock)
     >>> p.done(); p.done()
     >>> p.line()
-    '[2/4] 2.0 per minute, about 1 min left'
+    '##########---------- [2/4] 2.0 per minute, about 1 min left'
     """
 
     def __init__(self, total, clock=time.monotonic):
@@ -26,10 +26,12 @@ class Progress:
         self.count += 1
 
     def line(self):
-        """``[done/total] rate per minute, about N min left``."""
+        """A bar of 20 characters, ``[done/total] rate per minute, about N min left``."""
         minutes = max(self._clock() - self._start, 1e-9) / 60
         rate = self.count / minutes
         left = (self.total - self.count) / rate if rate else float("inf")
         when = "done" if self.count >= self.total else (
             f"about {left:.0f} min left" if left >= 1 else f"about {left * 60:.0f} s left")
-        return f"[{self.count}/{self.total}] {rate:.1f} per minute, {when}"
+        filled = round(20 * self.count / self.total) if self.total else 20
+        bar = "#" * filled + "-" * (20 - filled)
+        return f"{bar} [{self.count}/{self.total}] {rate:.1f} per minute, {when}"
