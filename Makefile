@@ -13,7 +13,7 @@ PYTHON_MIN := $(shell sed -n 's/^requires-python *= *">=\([0-9.]*\)".*/\1/p' pyp
 
 .DEFAULT_GOAL := help
 .PHONY: help check-python venv book test lint test-lib test-notebooks test-browser test-book \
-	test-exercises lab bench clean
+	test-built-book test-exercises lab bench clean
 
 help:
 	@echo "make book   build the book into _build/html (creates .venv/ if needed)"
@@ -65,19 +65,25 @@ test-notebooks: $(STAMP)
 	$(PYTEST) -n 2 --dist loadfile -p no:cacheprovider --nbval --nbval-current-env \
 		--nbval-sanitize-with book/nbval-sanitize.cfg -o testpaths= book
 
+# Every page of the built book in headless Chromium (a browser per worker).
 test-browser: $(STAMP)
-	$(PYTEST) tests/browser
+	$(PYTEST) -n 2 tests/browser
 
 # The built book from a reader's side: first cells, launch links, and every chapter run from
 # its download with the published wheel in a fresh virtual environment (one pip install of
 # requirements.txt, then the chapters two at a time: the longest test).
 test-book: $(STAMP)
-	$(PYTEST) -p no:xdist tests/book
+	$(PYTEST) -n 2 tests/book
+
+# Both in one run, for make test: the browser tests fill the other worker while the
+# longest test installs its environment.
+test-built-book: $(STAMP)
+	$(PYTEST) -n 2 tests/book tests/browser
 
 test-exercises: $(STAMP)
-	$(PYTEST) -n 2 --dist loadgroup tests/exercises
+	$(PYTEST) -n 2 --dist loadfile tests/exercises
 
-test: lint test-lib test-notebooks book test-browser test-book test-exercises
+test: lint test-lib test-notebooks book test-built-book test-exercises
 	@echo "make test: all checks passed"
 
 lab: $(STAMP)

@@ -11,6 +11,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 HTML = REPO / "_build" / "html"
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+#: Crops of every element the readability test finds at fault.
+CROPS = REPO / "test-artifacts" / "readability"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 
 # Flags for a headless Chromium running as root in a container, with every

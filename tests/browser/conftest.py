@@ -13,7 +13,7 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from book_site import CHROMIUM, CHROMIUM_ARGS, HTML, SCREENSHOTS, require_built_book
+from book_site import CHROMIUM, CHROMIUM_ARGS, CROPS, HTML, SCREENSHOTS, require_built_book
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -64,10 +64,18 @@ def browser_context():
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def pytest_sessionstart(session):
+    """Empty the artefact folders once per run: in the controlling process only, so that
+    one pytest-xdist worker never removes what another has saved."""
+    if hasattr(session.config, "workerinput"):
+        return
+    for folder in (SCREENSHOTS, CROPS):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+
+
 @pytest.fixture(scope="session")
 def screenshot_dir():
-    """``test-artifacts/screenshots/``, emptied once per run."""
-    if SCREENSHOTS.is_dir():
-        shutil.rmtree(SCREENSHOTS)
-    SCREENSHOTS.mkdir(parents=True)
+    """``test-artifacts/screenshots/``, emptied once per run (``pytest_sessionstart``)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS

@@ -37,13 +37,12 @@ from urllib.parse import unquote, urlsplit
 
 import figure_text
 import pytest
-from book_site import HTML, REPO, SCREENSHOTS, book_pages, require_built_book
+from book_site import CROPS, HTML, REPO, book_pages, require_built_book
 
 pytestmark = pytest.mark.browser
 
 MIN_TEXT_PX = 9.0
 MAX_CODE_LINE = 80
-CROPS = SCREENSHOTS.parent / "readability"
 CHAPTER_PAGES = [
     page for page in book_pages() if re.fullmatch(r"book/\d\d_[a-z0-9_]+\.html", page)
 ] or ["(no built book)"]
@@ -228,9 +227,7 @@ def _wait_for_mathjax(page):
 
 @pytest.fixture(scope="module")
 def crops_dir():
-    if CROPS.is_dir():
-        for old in CROPS.glob("*.png"):
-            old.unlink()
+    """``test-artifacts/readability/``, emptied once per run (``conftest.py``)."""
     CROPS.mkdir(parents=True, exist_ok=True)
     return CROPS
 

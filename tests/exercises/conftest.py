@@ -1,11 +1,11 @@
-"""Fixtures of the exercise tests: a graded temporary copy of the course per assignment."""
+"""Fixtures of the exercise tests: a temporary copy of the course, autograded."""
 
 import time
 from pathlib import Path
 
 import pytest
 from course_copy import CourseCopy, learner_notebook
-from notebook_tools import ROOT, graded_functions, read_source
+from notebook_tools import ASSIGNMENTS, ROOT, graded_functions, read_source
 from variants import MISTAKES
 
 N_MISTAKES = 3
@@ -38,54 +38,44 @@ def mixed_submissions(assignment):
     return subs
 
 
-#: ``assignment -> graded course copy``, built once per worker process.
-_GRADED = {}
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory):
+    """A course copy where every assignment's submissions were autograded in one run.
 
+    Students, in every assignment: ``reference`` (the source notebook itself),
+    ``blank`` (the release notebook untouched), ``resubmitter`` (blank at
+    first; resubmits correct answers written unlike the reference), and the
+    mixed-mistake students. One ``python -m tools.autograde`` grades them all,
+    as ``make autograde`` grades a course.
 
-@pytest.fixture
-def graded(assignment, tmp_path_factory):
-    """A course copy where one assignment's submissions have been autograded.
-
-    Students: ``reference`` (the source notebook itself), ``blank`` (the release
-    notebook untouched), ``resubmitter`` (blank at first; resubmits correct
-    answers written unlike the reference), and the mixed-mistake students.
-
-    Built once per assignment and worker and kept (a module-scoped fixture is
-    torn down and built again whenever pytest-xdist hands a worker its tests in
-    more than one batch); the tests of an assignment stay on one worker
-    (``--dist loadgroup``) and run in file order.
+    Built once per worker process; ``--dist loadfile`` keeps the tests that use it
+    (``test_pipeline.py``) on one worker.
     """
-    if assignment not in _GRADED:
-        _GRADED[assignment] = _graded_copy(assignment, tmp_path_factory)
-    return _GRADED[assignment]
-
-
-def _graded_copy(assignment, tmp_path_factory):
-    course = CourseCopy(tmp_path_factory.mktemp(assignment))
-    course.run("assignments.py", "--no-check", assignment)
-    source = read_source(assignment)
-    release = course.release_notebook(assignment)
-    course.submit("reference", assignment, source)
-    course.submit("blank", assignment, release)
-    course.submit("resubmitter", assignment, release)
-    mixed = mixed_submissions(assignment)
-    for student, (replacements, _) in mixed.items():
-        course.submit(student, assignment, learner_notebook(release, source, replacements))
+    course = CourseCopy(tmp_path_factory.mktemp("course"))
+    course.run("assignments.py", "--no-check")
+    course.mixed = {}
+    for assignment in ASSIGNMENTS:
+        source = read_source(assignment)
+        release = course.release_notebook(assignment)
+        course.submit("reference", assignment, source)
+        course.submit("blank", assignment, release)
+        course.submit("resubmitter", assignment, release)
+        course.mixed[assignment] = mixed_submissions(assignment)
+        for student, (replacements, _) in course.mixed[assignment].items():
+            course.submit(student, assignment, learner_notebook(release, source, replacements))
     started = time.perf_counter()
     out = course.run("autograde.py")
     elapsed = time.perf_counter() - started
-    n = 3 + len(mixed)
-    report = (f"{assignment}: {n} submissions autograded (nbgrader, then the grade of record) "
-              f"in {elapsed:.1f} s, {elapsed / n:.2f} s per submission; "
+    n = sum(3 + len(mixed) for mixed in course.mixed.values())
+    report = (f"{len(ASSIGNMENTS)} assignments, {n} submissions autograded in one run "
+              f"(nbgrader, then the grade of record) in {elapsed:.1f} s, {elapsed / n:.2f} s "
+              "per submission; "
               + next((line for line in out.splitlines() if line.startswith("nbgrader autograde:")),
                      ""))
     artifacts = ROOT / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
-    with open(artifacts / "exercises-autograde-times.txt", "a", encoding="utf-8") as fh:
-        fh.write(report + "\n")
+    (artifacts / "exercises-autograde-times.txt").write_text(report + "\n", encoding="utf-8")
     print(report)
-    course.mixed = mixed
-    course.assignment = assignment
     course.first_output = out
     return course
 
@@ -94,7 +84,3 @@ def _graded_copy(assignment, tmp_path_factory):
 def repo_root():
     return Path(ROOT)
 
-
-def pytest_configure(config):
-    # registered here too, for runs without xdist (-p no:xdist), where it is unknown
-    config.addinivalue_line("markers", "xdist_group(name): run these tests on one worker")

@@ -91,6 +91,19 @@ def _environment(course):
     return env
 
 
+#: A generated copy's release folder and gradebook, kept for the next copies of this process.
+_GENERATED = None
+
+
+def _keep_generated(course):
+    global _GENERATED
+    keep = Path(tempfile.mkdtemp(prefix="generated-ps1-"))
+    atexit.register(shutil.rmtree, keep, True)
+    shutil.copytree(course / "release", keep / "release")
+    shutil.copy2(course / "gradebook.db", keep / "gradebook.db")
+    _GENERATED = keep
+
+
 class GradedCourse:
     """A released copy of the course in ``root`` (see the module docstring)."""
 
@@ -112,10 +125,28 @@ class GradedCourse:
                           f"c.GradeOfRecordSettings.wall_seconds = {RECORD_WALL_SECONDS}\n")
         self.env = _environment(self.course)
         self.log = []
-        self.nbgrader("generate_assignment", PS1)
+        self._generate_assignment()
         self.release = self.course / "release" / PS1 / f"{PS1}.ipynb"
         self.solutions = reference_solutions(self.source)
         self.source_cells_before = self.source_cells()
+
+    def _generate_assignment(self):
+        """``nbgrader generate_assignment ps1``: run once per process, then copied.
+
+        Every copy starts from the same files and configuration, so the release
+        folder and the SQLite gradebook that the first copy generated are the
+        ones each later copy would generate. A course whose gradebook is a
+        database server (``db_url``) runs the command itself.
+        """
+        if getattr(self, "db_url", None):
+            self.nbgrader("generate_assignment", PS1)
+            return
+        if _GENERATED is None or not _GENERATED.is_dir():
+            self.nbgrader("generate_assignment", PS1)
+            _keep_generated(self.course)
+            return
+        shutil.copytree(_GENERATED / "release", self.course / "release")
+        shutil.copy2(_GENERATED / "gradebook.db", self.course / "gradebook.db")
 
     def nbgrader(self, *args, check=True):
         done = subprocess.run([str(BIN / "nbgrader"), *args], cwd=self.course, env=self.env,
