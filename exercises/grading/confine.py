@@ -20,7 +20,8 @@ so it can run before anything of the course is importable.
                  "open_files": 64, "processes": 64},
       "rewrite_file": ["/real/connection.json", "{box}/kernel.json", {"key": ...}],
       "quiet": false,              # true: stdout and stderr go to /dev/null
-      "report": "/tmp/run-x/isolation.json"
+      "report": "/tmp/run-x/isolation.json",
+      "parent": 4242               # the grader's pid: the launcher ends when it does
     }
 
 Isolation as root (Linux): new mount, PID, IPC, UTS and (unless ``network``)
@@ -63,6 +64,8 @@ import sys
 ALLOW_UNCONFINED = "GRADING_ALLOW_UNCONFINED"
 #: Exit status of the launcher when it refuses to run learner code unconfined.
 REFUSED = 78
+#: Exit status of the launcher when the grader that started it had already ended.
+ORPHANED = 79
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWUTS = 0x04000000
@@ -368,8 +371,15 @@ def _bwrap_argv(bwrap, config):
 
 
 def main(config_path):
+    # Ends with the grader that started it, so a grading lane or run that is killed
+    # leaves no learner program running: everything below ends with this process
+    # (the PID namespace's first process has the same signal, bubblewrap runs with
+    # --die-with-parent, an unconfined program inherits it).
+    _check(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl")
     with open(config_path, encoding="utf-8") as fh:
         config = json.load(fh)
+    if config.get("parent") not in (None, os.getppid()):
+        os._exit(ORPHANED)  # the grader ended before the signal was set
     report = {"measures": ["scrubbed-environment", "resource-limits"], "missing": []}
     # Opened now: the file lies outside what the program will see.
     report_fd = None

@@ -160,6 +160,7 @@ def confine_command(run_dir, *, argv, hide, limits, network=False, cwd="{box}/wo
         "rewrite_file": rewrite_file,
         "quiet": quiet,
         "report": str(Path(run_dir) / "isolation.json"),
+        "parent": os.getpid(),
     }
     path = Path(run_dir) / "config.json"
     path.write_text(json.dumps(config))

@@ -1,8 +1,12 @@
 """The pieces of the grade of record on their own: plain-data codec, audit, isolated process."""
 
 import os
+import subprocess
+import sys
+import time
 
 import numpy as np
+import psutil
 import pytest
 from graded_course import EXERCISES, INTEGRITY_LINE
 from grading import harness
@@ -210,3 +214,56 @@ def test_the_kernel_started_early_is_the_configured_confined_one():
     # nbgrader's Execute passes its own default class as an argument, which wins over the
     # configuration until nbclient re-reads it: the class must not be read off an instance
     assert BoundedExecute(config=config).kernel_manager_class is not ConfinedKernelManager
+
+
+# A grader that starts a confined program and is then killed (a lane, or a whole run).
+GRADER = """
+import subprocess, sys, time
+sys.path.insert(0, sys.argv[1])
+from grading.sandbox import Limits, confine_command, make_box, python_executable
+make_box(sys.argv[2])
+program = [python_executable(), "-I", "-c", "import time; time.sleep(300)  # learner-" + "program"]
+launcher = subprocess.Popen(confine_command(sys.argv[2], argv=program, hide=[],
+                                            limits=Limits(cpu_seconds=5, wall_seconds=300)))
+print(launcher.pid, flush=True)
+time.sleep(300)
+"""
+
+
+def _alive(process):
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _learner_programs():
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        if "# learner-program" in " ".join(process.info["cmdline"] or []):
+            found.append(process)
+    return found
+
+
+def test_a_confined_program_ends_with_the_grader_that_started_it(tmp_path):
+    assert _learner_programs() == []
+    grader = subprocess.Popen([sys.executable, "-c", GRADER, str(EXERCISES), str(tmp_path)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        launcher = psutil.Process(int(grader.stdout.readline()))
+        deadline = time.monotonic() + 60
+        while not _learner_programs():
+            assert time.monotonic() < deadline, "the confined program did not start"
+            time.sleep(0.1)
+        program = _learner_programs()[0]
+        grader.kill()  # SIGKILL: the grader cannot clean up
+        grader.wait()
+        deadline = time.monotonic() + 10
+        while _alive(launcher) or _alive(program):
+            assert time.monotonic() < deadline, "the confined program outlived its grader"
+            time.sleep(0.1)
+    finally:
+        grader.kill()
+        grader.stdout.close()
+        for process in _learner_programs():
+            process.kill()

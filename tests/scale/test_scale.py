@@ -21,6 +21,23 @@ def _scores(rows):
     return {r["student_id"]: (r["status"], r["score"], r["max_score"]) for r in rows}
 
 
+def _alive(process):
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _processes_of(course):
+    """The command lines of the processes still running this course's grading code."""
+    found = []
+    for process in psutil.process_iter(["cmdline", "status"]):
+        cmdline = " ".join(process.info["cmdline"] or [])
+        if str(course.course) in cmdline and process.info["status"] != psutil.STATUS_ZOMBIE:
+            found.append(cmdline[:200])
+    return found
+
+
 def _assert_each_graded_once(run):
     assert {s: run.graded(s) for s in STUDENTS} == {s: 1 for s in STUDENTS}, run.output
 
@@ -106,7 +123,15 @@ def test_a_killed_coordinator_leaves_no_partial_score_and_the_next_run_finishes(
     course.submit_batch()
     running = course.start("--lanes", "2")
     running.wait_for("autograded ")
+    grading_process(lambda: [running.proc.pid])  # a learner program is running below it
+    below = psutil.Process(running.proc.pid).children(recursive=True)
     running.proc.kill()
+    running.proc.wait(timeout=60)
+    # its lanes end with it, and the learner programs they had started with them
+    deadline = time.monotonic() + 20
+    while left := [p.pid for p in below if _alive(p)] + _processes_of(course):
+        assert time.monotonic() < deadline, f"still running after the kill: {left}"
+        time.sleep(0.2)
     first = running.finish()
     finished = [s for s in STUDENTS if first.graded(s)]
     assert finished and len(finished) < len(STUDENTS), first.output
