@@ -7,9 +7,9 @@ workers of a Dask cluster on other machines (``--scheduler``,
 talks to the gradebook:
 
 1. the grader's temporary folders left by a killed run are removed, and one
-   isolated process is started as a check (local lanes): if it cannot start
-   (the environment is broken), the run stops with one line naming the cause
-   and changes nothing;
+   isolated process is started as a check (here, or on every worker of a Dask
+   cluster): if it cannot start (the environment is broken), the run stops
+   with one line naming the cause (and the worker) and changes nothing;
 2. for each submission that is not *graded* with its current files (see
    ``grading/gradebook.py``; ``--force`` regrades all), in order and with at
    most two per lane in flight: its points are zeroed and it is marked *not
@@ -41,24 +41,26 @@ from pathlib import Path
 
 from grading import gradebook, scratch
 from grading.intake import irregular_entries, submission_digest
-from grading.sandbox import GradingUnavailable, Limits, Session
 
 from .batch import grade_batch, open_gradebook, refuse
 from .cluster import lanes_client
 from .course import COURSE, assignments, check, load_api, submissions
 from .database import DatabaseUnavailable, retrying
+from .lane import preflight
 
 #: Seconds the run waits for the gradebook's database to answer again before it stops.
 DB_WAIT_SECONDS = 120.0
 
 
-def preflight(course):
-    """Start one isolated process with nothing in it; the cause if that fails, else ``None``."""
-    try:
-        with Session([], {}, hide=[course], limits=Limits(wall_seconds=30)):
-            return None
-    except GradingUnavailable as exc:
-        return str(exc)
+def workers_preflight(client):
+    """The same check on every worker of a Dask cluster: the first failure, else ``None``."""
+    causes = client.run(preflight)  # {worker address: cause or None}
+    broken = sorted((address, cause) for address, cause in causes.items() if cause)
+    if not broken:
+        return None
+    address, cause = broken[0]
+    others = f" (and {len(broken) - 1} other worker(s))" if len(broken) > 1 else ""
+    return f"worker {address}{others}: {cause}"
 
 
 def ensure_generated(api, course, names):
@@ -172,7 +174,7 @@ def main(argv=None):
     warnings.filterwarnings("ignore", module="sqlalchemy")
     warnings.filterwarnings("ignore", message=".*not in Session.*")
     scratch.remove_stale()
-    cause = None if args.scheduler else preflight(course)
+    cause = None if args.scheduler else preflight(hide=[course])
     if cause:
         print(f"make autograde: cannot grade on this machine: {cause}", file=sys.stderr)
         return 2
@@ -185,6 +187,10 @@ def main(argv=None):
         seconds = {}
         if todo:
             with lanes_client(args.lanes, args.scheduler) as (client, where):
+                cause = workers_preflight(client) if args.scheduler else None
+                if cause:
+                    print(f"make autograde: cannot grade on {cause}", file=sys.stderr)
+                    return 2
                 print(f"grading {len(todo)} submission(s) on {where}", flush=True)
                 seconds, more = grade_batch(api, course, client, todo, args.db_wait)
             scratch.remove_stale()  # the folders of the local lanes, ended with their cluster

@@ -30,7 +30,7 @@ from grading import gradebook, scratch
 
 from .course import COURSE
 
-__all__ = ["grade"]
+__all__ = ["grade", "preflight"]
 
 # A lane starts its processes (the kernel, the isolated judge) from a worker that runs
 # other threads; with vfork, a start failed now and then with "[Errno 14] Bad address"
@@ -116,6 +116,22 @@ def _read_back(root, package, student):
             out["comments"] += [[nb.name, c.name, c.auto_comment] for c in nb.comments]
             out["penalties"].append([nb.name, nb.late_submission_penalty])
     return out
+
+
+def preflight(hide=()):
+    """Start one isolated process with nothing in it here; the cause if that fails, else ``None``.
+
+    ``make autograde`` runs it before grading anything: on its own machine, and on
+    every worker of a Dask cluster, so that a broken environment stops the run with
+    one line instead of leaving every submission *not graded*.
+    """
+    from grading.sandbox import GradingUnavailable, Limits, Session
+
+    try:
+        with Session([], {}, hide=list(hide), limits=Limits(wall_seconds=30)):
+            return None
+    except GradingUnavailable as exc:
+        return str(exc)
 
 
 def grade(package, job):

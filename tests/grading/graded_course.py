@@ -235,3 +235,24 @@ class GradedCourse:
     def feedback_html(self, student):
         self.nbgrader("generate_feedback", PS1, "--student", student, "--force")
         return (self.course / "feedback" / student / PS1 / f"{PS1}.html").read_text()
+
+
+def unreadable_environment(root):
+    """A virtual environment whose packages the sandbox user cannot read (as root).
+
+    Its Python runs for the grader, but no isolated process started from it can
+    import anything: the grader's environment is broken for grading.
+    """
+    base = Path(os.path.realpath(sys.executable))
+    venv = root / "venv"
+    (venv / "bin").mkdir(parents=True)
+    site = venv / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / \
+        "site-packages"
+    site.mkdir(parents=True)
+    os.symlink(base, venv / "bin" / "python")
+    (venv / "pyvenv.cfg").write_text(f"home = {base.parent}\ninclude-system-site-packages = "
+                                     f"false\nversion = {sys.version.split()[0]}\n")
+    real = next(p for p in sys.path if p.endswith("site-packages"))
+    (site / "real.pth").write_text(f"import site; site.addsitedir({real!r})\n")
+    os.chmod(venv / "lib", 0o700)
+    return venv / "bin" / "python"

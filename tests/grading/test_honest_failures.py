@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from graded_course import BIN, PS1, PS1_POINTS, GradedCourse
+from graded_course import BIN, PS1, PS1_POINTS, GradedCourse, unreadable_environment
 
 pytestmark = pytest.mark.nbgrader
 
@@ -111,28 +111,11 @@ def test_a_submission_whose_grading_could_not_run_is_not_graded_and_retried(tmp_
     assert row["status"] == "graded" and float(row["raw_score"]) == FULL
 
 
-def _unreadable_environment(root):
-    """A virtual environment whose packages the sandbox user cannot read."""
-    base = Path(os.path.realpath(sys.executable))
-    venv = root / "venv"
-    (venv / "bin").mkdir(parents=True)
-    site = venv / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / \
-        "site-packages"
-    site.mkdir(parents=True)
-    os.symlink(base, venv / "bin" / "python")
-    (venv / "pyvenv.cfg").write_text(f"home = {base.parent}\ninclude-system-site-packages = "
-                                     f"false\nversion = {sys.version.split()[0]}\n")
-    real = next(p for p in sys.path if p.endswith("site-packages"))
-    (site / "real.pth").write_text(f"import site; site.addsitedir({real!r})\n")
-    os.chmod(venv / "lib", 0o700)
-    return venv / "bin" / "python"
-
-
 @pytest.mark.skipif(os.geteuid() != 0, reason="the sandbox user differs from the grader as root")
 def test_a_broken_environment_stops_the_run_with_one_line_and_changes_nothing(tmp_path):
     course = GradedCourse(tmp_path)
     _honest(course, "honest")
-    python = _unreadable_environment(tmp_path)
+    python = unreadable_environment(tmp_path)
     done = course.autograde(python=python, check=False)
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()

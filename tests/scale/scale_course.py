@@ -139,15 +139,16 @@ class ScaleCourse(GradedCourse):
         with open(self.course / "grades.csv", newline="", encoding="utf-8") as fh:
             return list(csv.DictReader(fh))
 
-    def dask_cluster(self, workers=2):
-        """A Dask scheduler and ``workers`` worker processes, each started on its own."""
-        return DaskCluster(self, workers)
+    def dask_cluster(self, workers=2, python=None):
+        """A Dask scheduler and ``workers`` worker processes, each started on its own
+        (with the ``dask`` command of this environment, or by ``python``)."""
+        return DaskCluster(self, workers, python)
 
 
 class DaskCluster:
     """``dask scheduler`` and ``dask worker`` processes, as on separate machines."""
 
-    def __init__(self, course, workers):
+    def __init__(self, course, workers, python=None):
         env = {**course.env, "PYTHONPATH": str(course.course)}
         file = course.root / "scheduler.json"
         self.procs = [subprocess.Popen(
@@ -157,8 +158,10 @@ class DaskCluster:
         deadline = time.monotonic() + 120
         while not file.exists() and time.monotonic() < deadline:
             time.sleep(0.2)
+        worker = [str(python), "-m", "distributed.cli.dask_worker"] if python else \
+            [str(BIN / "dask"), "worker"]
         self.workers = [subprocess.Popen(
-            [str(BIN / "dask"), "worker", "--scheduler-file", str(file), "--nthreads", "1",
+            [*worker, "--scheduler-file", str(file), "--nthreads", "1",
              "--no-nanny", "--memory-limit", "0", "--no-dashboard", "--name", f"lane{k}"],
             cwd=course.course, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             for k in range(workers)]

@@ -11,7 +11,7 @@ import time
 
 import psutil
 import pytest
-from graded_course import PS1, PS1_POINTS
+from graded_course import PS1, PS1_POINTS, Submission, unreadable_environment
 from scale_course import STUDENTS, ScaleCourse, grading_process
 
 pytestmark = pytest.mark.nbgrader
@@ -191,3 +191,26 @@ def test_a_database_that_stays_down_stops_the_run_with_one_line(tmp_path, postgr
         from grading.gradebook import ledger
 
         assert ledger(gb) == {}  # nothing recorded
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the sandbox user differs from the grader as root")
+def test_a_dask_worker_that_cannot_grade_stops_the_run_with_one_line(tmp_path, secret_file):
+    """A worker whose environment the isolated process cannot use: the run checks every
+    worker before grading, stops with one line naming the worker, and changes nothing."""
+    course = ScaleCourse(tmp_path, secret_file)
+    course.submit(Submission("c_honest"))
+    cluster = course.dask_cluster(workers=1, python=unreadable_environment(tmp_path))
+    try:
+        run = course.run(env={"GRADING_SCHEDULER": cluster.address})
+    finally:
+        cluster.close()
+    assert run.returncode == 2, run.output
+    stops = [line for line in run.lines if line.startswith("make autograde: ")]
+    assert len(stops) == 1 and stops[0].startswith("make autograde: cannot grade on worker "), \
+        run.output
+    assert "did not start" in stops[0] and "Traceback" not in run.output
+    assert not any(line.startswith("autograded ") for line in run.lines)
+    with course.gradebook() as gb:
+        from grading.gradebook import ledger
+
+        assert ledger(gb) == {} and [s.id for s in gb.students] == []  # nothing recorded
