@@ -21,7 +21,7 @@ so it can run before anything of the course is importable.
       "rewrite_file": ["/real/connection.json", "{box}/kernel.json", {"key": ...}],
       "quiet": false,              # true: stdout and stderr go to /dev/null
       "report": "/tmp/run-x/isolation.json",
-      "parent": 4242               # the grader's pid: the launcher ends when it does
+      "parent": 4242               # the grader's pid: the launcher stops if it has ended
     }
 
 Isolation as root (Linux): new mount, PID, IPC, UTS and (unless ``network``)
@@ -370,6 +370,18 @@ def _bwrap_argv(bwrap, config):
     return argv + ["--chdir", config["cwd"], "--", *config["argv"]]
 
 
+def _alive(pid):
+    """Whether process ``pid`` exists (the grader may start this launcher through
+    a wrapper such as ``runuser``, so it need not be the direct parent)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    return True
+
+
 def main(config_path):
     # Ends with the grader that started it, so a grading lane or run that is killed
     # leaves no learner program running: everything below ends with this process
@@ -378,7 +390,7 @@ def main(config_path):
     _check(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl")
     with open(config_path, encoding="utf-8") as fh:
         config = json.load(fh)
-    if config.get("parent") not in (None, os.getppid()):
+    if config.get("parent") is not None and not _alive(config["parent"]):
         os._exit(ORPHANED)  # the grader ended before the signal was set
     report = {"measures": ["scrubbed-environment", "resource-limits"], "missing": []}
     # Opened now: the file lies outside what the program will see.
