@@ -3,8 +3,8 @@
 The tests run on the ``graded`` fixture (``conftest.py``): a temporary course
 copy whose submissions, every assignment's, went through one
 ``python -m tools.autograde``, as ``make autograde``. Each later step is one
-run for the whole course too (a second autograde, a forced regrade,
-feedback, grades, a resubmission), whose outcome the tests check assignment
+run for the whole course too (a resubmission and a second autograde, a
+forced regrade, feedback, grades), whose outcome the tests check assignment
 by assignment. ``make test-exercises`` hands out whole files
 (``--dist loadfile``): these tests share the worker that built the copy.
 """
@@ -31,15 +31,23 @@ def _full(scores):
 
 @pytest.fixture(scope="session")
 def second_run(graded):
-    """A second autograde (nothing changed), then one forced for ``REGRADED`` only.
+    """The resubmitter, blank at first, hands in correct answers unlike the reference;
+    then a second autograde, and one forced for ``REGRADED`` only.
 
-    Returns ``(output of the second run, output of the forced one, scores before, after)``.
+    Returns a dict: the outputs of the second run (``again``) and of the forced one
+    (``forced``), the resubmitter's scores before (``resubmitted``), ``REGRADED``'s
+    scores before and after (``before``, ``after``).
     """
-    before = {a: graded.scores(a, REGRADED) for a in ASSIGNMENTS}
-    again = graded.run("autograde.py")
-    forced = graded.run("autograde.py", "--force", "--student", REGRADED)
-    after = {a: graded.scores(a, REGRADED) for a in ASSIGNMENTS}
-    return again, forced, before, after
+    out = {"before": {a: graded.scores(a, REGRADED) for a in ASSIGNMENTS},
+           "resubmitted": {a: graded.scores(a, "resubmitter") for a in ASSIGNMENTS}}
+    for assignment in ASSIGNMENTS:
+        alternative = learner_notebook(graded.release_notebook(assignment),
+                                       read_source(assignment), ALTERNATIVES[assignment])
+        graded.submit("resubmitter", assignment, alternative)
+    out["again"] = graded.run("autograde.py")
+    out["forced"] = graded.run("autograde.py", "--force", "--student", REGRADED)
+    out["after"] = {a: graded.scores(a, REGRADED) for a in ASSIGNMENTS}
+    return out
 
 
 @pytest.fixture(scope="session")
@@ -54,20 +62,6 @@ def grades_csv(graded):
     graded.run("workflow.py", "grades")
     with open(graded.root / "grades.csv", newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
-
-
-@pytest.fixture(scope="session")
-def resubmission(graded):
-    """The resubmitter, blank at first, hands in correct answers unlike the reference.
-
-    Returns ``(scores before, output of the next autograde)``.
-    """
-    before = {a: graded.scores(a, "resubmitter") for a in ASSIGNMENTS}
-    for assignment in ASSIGNMENTS:
-        alternative = learner_notebook(graded.release_notebook(assignment),
-                                       read_source(assignment), ALTERNATIVES[assignment])
-        graded.submit("resubmitter", assignment, alternative)
-    return before, graded.run("autograde.py")
 
 
 @by_assignment
@@ -99,12 +93,14 @@ def test_each_mistake_loses_its_function_points_only(graded, assignment):
 
 @by_assignment
 def test_autograde_is_idempotent(second_run, assignment):
-    again, forced, before, after = second_run
+    """A second run regrades only what changed (the resubmission); a forced run regrades
+    unchanged files and gives the same scores."""
+    again, forced = second_run["again"], second_run["forced"]
     assert f"unchanged, skipped: reference/{assignment}" in again
-    assert not re.search(r"^autograded \S+ in", again, re.MULTILINE)
+    assert set(re.findall(r"^autograded (\S+)/\S+ in", again, re.MULTILINE)) == {"resubmitter"}
     assert re.search(rf"^autograded {REGRADED}/{assignment} in", forced, re.MULTILINE)
     assert not re.search(r"^autograded reference/", forced, re.MULTILINE)
-    assert after[assignment] == before[assignment]
+    assert second_run["after"][assignment] == second_run["before"][assignment]
 
 
 @by_assignment
@@ -134,13 +130,13 @@ def test_grades_csv_matches_the_gradebook(graded, grades_csv, assignment):
 
 
 @by_assignment
-def test_resubmission_of_answers_written_differently_replaces_the_score(graded, resubmission,
+def test_resubmission_of_answers_written_differently_replaces_the_score(graded, second_run,
                                                                         assignment):
     """The resubmitter first handed in the blank notebook, now correct answers unlike
     the reference: the new submission is regraded, gets full marks, replaces the 0."""
-    before, out = resubmission
-    assert before[assignment] and all(s == 0 for s, _ in before[assignment].values())
-    assert re.search(rf"^autograded resubmitter/{assignment} in", out, re.MULTILINE)
-    assert not re.search(r"^autograded reference/", out, re.MULTILINE)
+    before = second_run["resubmitted"][assignment]
+    assert before and all(s == 0 for s, _ in before.values())
+    assert re.search(rf"^autograded resubmitter/{assignment} in", second_run["again"],
+                     re.MULTILINE)
     scores = graded.scores(assignment, "resubmitter")
     assert scores == _full(scores)

@@ -2,8 +2,9 @@
 
 The batch (``scale_course.BATCH``) holds honest, mistaken and attacking submissions of
 ``ps1_sigmoid_bce``, a hanging one first. ``reference`` grades it once on
-SQLite with one lane; every other run (two lanes, a Dask cluster, PostgreSQL,
-runs hit by faults) must give the same ``grades.csv``.
+SQLite with one lane (once per xdist worker, each with its own grading secret and
+PostgreSQL server); every other run (two lanes, a Dask cluster, PostgreSQL, runs
+hit by faults) must give the same ``grades.csv``.
 """
 
 import sys
