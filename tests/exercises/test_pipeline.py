@@ -35,11 +35,11 @@ def second_run(graded):
     then a second autograde, and one forced for ``REGRADED`` only.
 
     Returns a dict: the outputs of the second run (``again``) and of the forced one
-    (``forced``), the resubmitter's scores before (``resubmitted``), ``REGRADED``'s
+    (``forced``), the resubmitter's scores before (``resubmitter_before``), ``REGRADED``'s
     scores before and after (``before``, ``after``).
     """
     out = {"before": {a: graded.scores(a, REGRADED) for a in ASSIGNMENTS},
-           "resubmitted": {a: graded.scores(a, "resubmitter") for a in ASSIGNMENTS}}
+           "resubmitter_before": {a: graded.scores(a, "resubmitter") for a in ASSIGNMENTS}}
     for assignment in ASSIGNMENTS:
         alternative = learner_notebook(graded.release_notebook(assignment),
                                        read_source(assignment), ALTERNATIVES[assignment])
@@ -134,7 +134,7 @@ def test_resubmission_of_answers_written_differently_replaces_the_score(graded, 
                                                                         assignment):
     """The resubmitter first handed in the blank notebook, now correct answers unlike
     the reference: the new submission is regraded, gets full marks, replaces the 0."""
-    before = second_run["resubmitted"][assignment]
+    before = second_run["resubmitter_before"][assignment]
     assert before and all(s == 0 for s, _ in before.values())
     assert re.search(rf"^autograded resubmitter/{assignment} in", second_run["again"],
                      re.MULTILINE)

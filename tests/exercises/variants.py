@@ -735,10 +735,9 @@ ALTERNATIVES = {
                 scores = []
                 for t in candidates:
                     tp, fp, fn, _ = confusion_counts(y_true, (y_prob >= t).astype(int))
-                    precision = tp / (tp + fp) if tp + fp else 0.0
-                    recall = tp / (tp + fn) if tp + fn else 0.0
-                    scores.append(2 * precision * recall / (precision + recall)
-                                  if precision + recall else 0.0)
+                    # F1 from the counts: equal F1s are equal floats, so ties are ties
+                    # (2PR/(P+R) can differ in the last bit and break a tie the wrong way)
+                    scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
                 return float(candidates[int(np.argmax(scores))])
         """,
     },
