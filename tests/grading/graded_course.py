@@ -256,3 +256,13 @@ def unreadable_environment(root):
     (site / "real.pth").write_text(f"import site; site.addsitedir({real!r})\n")
     os.chmod(venv / "lib", 0o700)
     return venv / "bin" / "python"
+
+
+def still_running(process):
+    """Whether a ``psutil.Process`` is running (not ended, not a zombie)."""
+    import psutil
+
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False

@@ -8,7 +8,7 @@ import time
 import numpy as np
 import psutil
 import pytest
-from graded_course import EXERCISES, INTEGRITY_LINE
+from graded_course import EXERCISES, INTEGRITY_LINE, still_running
 from grading import harness
 from grading.audit import answer_key_objects, audit_cells
 from grading.sandbox import Limits, run_function
@@ -230,13 +230,6 @@ time.sleep(300)
 """
 
 
-def _alive(process):
-    try:
-        return process.status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
-
-
 def _learner_programs():
     found = []
     for process in psutil.process_iter(["cmdline"]):
@@ -259,7 +252,7 @@ def test_a_confined_program_ends_with_the_grader_that_started_it(tmp_path):
         grader.kill()  # SIGKILL: the grader cannot clean up
         grader.wait()
         deadline = time.monotonic() + 10
-        while _alive(launcher) or _alive(program):
+        while still_running(launcher) or still_running(program):
             assert time.monotonic() < deadline, "the confined program outlived its grader"
             time.sleep(0.1)
     finally:

@@ -13,15 +13,11 @@ nothing saw nothing because of the lane's isolation.
 import json
 import os
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 from graded_course import PS1, GradedCourse, Submission
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "exercises"))
-
-from tools.lane import _api  # noqa: E402
+from tools.lane import _api
 
 PROBE = '''
 import glob, json, os

@@ -11,7 +11,7 @@ import time
 
 import psutil
 import pytest
-from graded_course import PS1, PS1_POINTS, Submission, unreadable_environment
+from graded_course import PS1, PS1_POINTS, Submission, still_running, unreadable_environment
 from scale_course import STUDENTS, ScaleCourse, grading_process
 
 pytestmark = pytest.mark.nbgrader
@@ -19,13 +19,6 @@ pytestmark = pytest.mark.nbgrader
 
 def _scores(rows):
     return {r["student_id"]: (r["status"], r["score"], r["max_score"]) for r in rows}
-
-
-def _alive(process):
-    try:
-        return process.status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
 
 
 def _processes_of(course):
@@ -129,7 +122,7 @@ def test_a_killed_coordinator_leaves_no_partial_score_and_the_next_run_finishes(
     running.proc.wait(timeout=60)
     # its lanes end with it, and the learner programs they had started with them
     deadline = time.monotonic() + 20
-    while left := [p.pid for p in below if _alive(p)] + _processes_of(course):
+    while left := [p.pid for p in below if still_running(p)] + _processes_of(course):
         assert time.monotonic() < deadline, f"still running after the kill: {left}"
         time.sleep(0.2)
     first = running.finish()
